@@ -1,0 +1,503 @@
+"""The graph node ``Value`` and reverse-mode differentiation over the graph it records.
+
+A ``Value`` wraps a Python float (a scalar, as cheap as a node in a drawing of
+one neuron should be) or a numpy array of any shape (for real training).  Every
+operation on Values returns a new Value that remembers its parents, the
+operation that made it and any static context (an axis, an index).  The rules
+that differentiate each operation live in :mod:`autograd_mlp.ops`; this module
+only walks the graph.
+
+Reverse mode in one paragraph: for a scalar output L and a node z = f(x, y),
+the *adjoint* ḡ_z = dL/dz is known once every consumer of z has been
+processed.  Each parent then receives the vector-Jacobian product
+ḡ_z · ∂z/∂x, and contributions from several consumers add up.  Processing the
+nodes in reverse topological order guarantees that every adjoint is complete
+before it is used.
+
+Semantics, chosen to match PyTorch where the two agree with the course:
+
+* Gradients **accumulate** in ``.grad`` across ``backward()`` calls until they
+  are reset (``v.grad = None``, ``Module.zero_grad()``).
+* The graph is **retained** after ``backward()`` (unlike PyTorch's default),
+  because students draw it with its gradients afterwards.  A second
+  ``backward()`` through the same graph therefore works and adds the same
+  gradients again.  ``backward(retain_graph=False)`` releases the graph
+  instead; a later ``backward()`` through it then raises ``RuntimeError``.
+* Every node reached by the backward pass gets a ``.grad`` (intermediates too),
+  so each node of a drawing shows its gradient.
+* ``backward(create_graph=True)`` builds the backward pass out of Values, so
+  the gradients can be differentiated again (second derivatives,
+  Hessian-vector products).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "Value",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "gradients",
+    "grad",
+    "value_and_grad",
+]
+
+# Whether operations record the graph.  A module-level flag (not thread-local):
+# this library trains on one thread.
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True when operations record the graph (outside ``no_grad()``)."""
+    return _grad_enabled
+
+
+@contextlib.contextmanager
+def _set_grad_enabled(mode: bool):
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, mode
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def no_grad():
+    """Context manager: operations inside it record no graph (inference, weight updates)."""
+    return _set_grad_enabled(False)
+
+
+def enable_grad():
+    """Context manager: record the graph again, even inside ``no_grad()``."""
+    return _set_grad_enabled(True)
+
+
+_FLOAT_KINDS = "f"
+_NUMERIC_KINDS = "biuf"
+
+
+def as_data(x, dtype=None):
+    """Convert user input to the data a Value holds: a Python float or a float ndarray.
+
+    Python numbers become floats (float64); integer and boolean arrays become
+    float64, since gradients need a float type; float arrays keep their dtype.
+    Strings, objects and complex numbers are refused rather than cast.
+    """
+    if isinstance(x, Value):
+        x = x.data
+    if dtype is None and isinstance(x, numbers.Real) and not isinstance(x, np.generic):
+        return float(x)
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"Value expects a number or an array of numbers, got {type(x).__name__} {x!r}")
+    try:
+        arr = np.asarray(x, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"Value expects a number or an array of numbers, got {type(x).__name__}: {exc}"
+        ) from None
+    if arr.dtype.kind not in _NUMERIC_KINDS:
+        raise TypeError(
+            f"Value expects numeric data (bool, int or float), got dtype {arr.dtype} "
+            f"from {type(x).__name__}"
+        )
+    if arr.dtype.kind != _FLOAT_KINDS:
+        arr = arr.astype(np.float64)
+    return arr
+
+
+class Value:
+    """A node of the computational graph: data, gradient and how it was made.
+
+    ``Value(2.0)`` and ``Value(np.ones((3, 4)))`` make leaves.  Arithmetic,
+    ``@``, ``exp``/``log``/``tanh``/``sigmoid``/``relu``..., reductions,
+    reshaping and indexing make new nodes.  ``backward()`` fills ``.grad``.
+
+    Attributes
+    ----------
+    data : float or numpy.ndarray
+        The value.  Assignable, so ``p.data -= lr * p.grad`` works.
+    grad : float, numpy.ndarray or None
+        dL/d(this node), same shape as ``data``; ``None`` until a backward pass
+        reaches the node.  Assignable (``p.grad = 0`` or ``None`` resets it).
+    name : str or None
+        A label for drawings.
+    requires_grad : bool
+        Whether gradients flow to this node.  Leaves made by the user require
+        gradients by default; constants that enter an operation as plain
+        numbers or arrays do not.
+    """
+
+    __slots__ = ("data", "grad", "name", "requires_grad", "_parents", "_op", "_ctx", "__weakref__")
+
+    # Make numpy defer to our reflected operators: ``array * value`` calls
+    # ``Value.__rmul__`` instead of building an object array.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad=True, name=None, dtype=None):
+        self.data = as_data(data, dtype)
+        self.grad = None
+        self.name = name
+        self.requires_grad = bool(requires_grad)
+        self._parents = ()
+        self._op = None
+        self._ctx = ()
+
+    @classmethod
+    def _from_op(cls, data, parents, op, ctx=()):
+        """Make the result node of ``op`` applied to ``parents``.
+
+        Records the graph only when gradients are enabled and some parent needs
+        them, so constant arithmetic and ``no_grad()`` blocks cost no graph.
+        """
+        out = cls.__new__(cls)
+        out.data = data
+        out.grad = None
+        out.name = None
+        if _grad_enabled and any(p.requires_grad for p in parents):
+            out.requires_grad = True
+            out._parents = parents
+            out._op = op
+            out._ctx = ctx
+        else:
+            out.requires_grad = False
+            out._parents = ()
+            out._op = None
+            out._ctx = ()
+        return out
+
+    # ------------------------------------------------------------------ info
+    @property
+    def shape(self):
+        return np.shape(self.data)
+
+    @property
+    def ndim(self):
+        return np.ndim(self.data)
+
+    @property
+    def size(self):
+        return int(np.size(self.data))
+
+    @property
+    def dtype(self):
+        return np.result_type(self.data)
+
+    @property
+    def op(self):
+        """The name of the operation that made this node ('' for a leaf)."""
+        return self._op.name if self._op is not None else ""
+
+    @property
+    def parents(self):
+        """The nodes this one was computed from, in argument order."""
+        return self._parents
+
+    @property
+    def is_leaf(self):
+        return self._op is None
+
+    def item(self):
+        """The value as a Python float (only for a single element)."""
+        if np.size(self.data) != 1:
+            raise ValueError(f"item() needs a single element, this Value has shape {self.shape}")
+        return float(np.asarray(self.data).reshape(()))
+
+    def numpy(self):
+        """The data as a numpy array (a copy-free view for array data)."""
+        return np.asarray(self.data)
+
+    def __float__(self):
+        return self.item()
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d Value")
+        return self.shape[0]
+
+    def __repr__(self):
+        label = f", name={self.name!r}" if self.name else ""
+        grad = "" if self.grad is None else f", grad={_format(self.grad)}"
+        return f"Value({_format(self.data)}{grad}{label})"
+
+    # Comparisons compare data elementwise, like numpy, and are not
+    # differentiable.  Hashing stays by identity so Values can key dicts.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self.data == _raw(other)
+
+    def __ne__(self, other):
+        return self.data != _raw(other)
+
+    def __lt__(self, other):
+        return self.data < _raw(other)
+
+    def __le__(self, other):
+        return self.data <= _raw(other)
+
+    def __gt__(self, other):
+        return self.data > _raw(other)
+
+    def __ge__(self, other):
+        return self.data >= _raw(other)
+
+    # ------------------------------------------------------------ graph ops
+    def detach(self):
+        """A new leaf with the same data that does not require gradients."""
+        return Value._wrap_constant(self.data)
+
+    @staticmethod
+    def _wrap_constant(data):
+        out = Value.__new__(Value)
+        out.data = data
+        out.grad = None
+        out.name = None
+        out.requires_grad = False
+        out._parents = ()
+        out._op = None
+        out._ctx = ()
+        return out
+
+    def zero_grad(self):
+        """Reset this node's gradient to ``None``."""
+        self.grad = None
+
+    def backward(self, grad=None, retain_graph=True, create_graph=False):
+        """Reverse-mode differentiation from this node; adds dself/dnode to every ``node.grad``.
+
+        Parameters
+        ----------
+        grad : array-like, optional
+            The adjoint to start from (the gradient of some scalar with respect
+            to this node).  Required unless this node holds a single element,
+            where it defaults to 1.
+        retain_graph : bool
+            Keep the graph so it can be drawn or differentiated again (default).
+            With False the graph is released after the pass.
+        create_graph : bool
+            Build the backward pass out of Values, so the gradients can be
+            differentiated again.  ``.grad`` then holds Values.
+        """
+        adjoints = _backprop(self, grad, create_graph)
+        for node, g in adjoints:
+            if node.grad is None:
+                node.grad = g
+            else:
+                node.grad = node.grad + g
+        if not retain_graph:
+            for node, _ in adjoints:
+                if node._op is not None:
+                    node._op = _RELEASED
+                    node._parents = ()
+                    node._ctx = ()
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d Value")
+        for i in range(self.shape[0]):
+            yield self[i]
+
+
+def _raw(x):
+    return x.data if isinstance(x, Value) else x
+
+
+def _format(x, precision=4):
+    if np.ndim(x) == 0:
+        return f"{float(np.asarray(_raw(x)).reshape(())):.{precision}f}" if not isinstance(x, Value) else repr(x)
+    arr = np.asarray(_raw(x))
+    return np.array2string(arr, precision=precision, threshold=20, edgeitems=3, separator=", ").replace("\n", "")
+
+
+class _Released:
+    """Stand-in op of nodes whose graph was released by ``backward(retain_graph=False)``."""
+
+    name = "released"
+
+
+_RELEASED = _Released()
+
+
+def topological_order(root):
+    """Nodes of the graph ending in ``root``, each after all its parents.
+
+    Iterative depth-first search with an explicit stack, so a chain of any
+    length works (a recursive walk stops at Python's recursion limit near
+    1,000 nodes).  Visited nodes are keyed on ``id()``, since ``==`` on a Value
+    compares data.
+    """
+    order = []
+    visited = set()
+    # Each stack entry is (node, parents_done): a node is emitted the second
+    # time it is popped, after all its parents were pushed and emitted.
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node._parents:
+            if id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def _seed(root, grad):
+    """The starting adjoint: 1 for a single-element output, else the ``grad`` given."""
+    if grad is None:
+        if np.size(root.data) != 1:
+            raise RuntimeError(
+                f"backward() without a grad argument needs a single-element output, "
+                f"got shape {root.shape}; reduce it first (e.g. .sum()) or pass grad="
+            )
+        if type(root.data) is float:
+            return 1.0
+        return np.ones_like(root.data)
+    g = grad.data if isinstance(grad, Value) else grad
+    if np.shape(g) != root.shape:
+        raise ValueError(f"backward(grad=...) needs shape {root.shape}, got {np.shape(g)}")
+    if type(root.data) is float:
+        return float(g)
+    return np.asarray(g, dtype=root.dtype)
+
+
+def _backprop(root, grad, create_graph):
+    """Run the backward pass; return ``[(node, adjoint)]`` for every node reached.
+
+    The adjoints of this pass are kept apart from ``.grad`` so that a second
+    pass through a retained graph propagates only its own contributions.
+    """
+    if root._op is _RELEASED:
+        raise RuntimeError(
+            "this graph was released by backward(retain_graph=False); "
+            "recompute the forward pass to differentiate again"
+        )
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward() on a Value that does not require gradients (made under no_grad(), "
+            "detached, or computed from constants only)"
+        )
+    seed = _seed(root, grad)
+    order = topological_order(root)
+    if create_graph:
+        seed = Value._wrap_constant(seed) if not isinstance(grad, Value) else grad
+        grad_mode = _set_grad_enabled(True)
+    else:
+        grad_mode = contextlib.nullcontext()
+    pending = {id(root): seed}
+    reached = []
+    with grad_mode:
+        for node in reversed(order):
+            g = pending.pop(id(node), None)
+            if g is None:
+                continue
+            reached.append((node, g))
+            op = node._op
+            if op is None:
+                continue
+            if op is _RELEASED:
+                raise RuntimeError(
+                    "part of this graph was released by backward(retain_graph=False); "
+                    "recompute the forward pass to differentiate again"
+                )
+            parents = node._parents
+            if create_graph:
+                args, ans = parents, node
+            else:
+                args, ans = [p.data for p in parents], node.data
+            for i, parent in enumerate(parents):
+                if not parent.requires_grad:
+                    continue
+                gi = op.vjps[i](g, ans, *args, *node._ctx)
+                key = id(parent)
+                previous = pending.get(key)
+                if previous is None:
+                    # A rule may hand back its input adjoint itself (``+``) or a
+                    # view of it; a leaf's .grad must own its memory, so that an
+                    # in-place change to it cannot alter another node's gradient.
+                    if parent._op is None and type(gi) is np.ndarray and (gi is g or gi.base is not None):
+                        gi = gi.copy()
+                    pending[key] = gi
+                else:
+                    pending[key] = previous + gi
+    return reached
+
+
+def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
+    """d(outputs)/d(inputs) without touching any ``.grad`` (like ``torch.autograd.grad``).
+
+    Returns a list with one gradient per input (zeros where an input does not
+    influence the output).  With ``create_graph=True`` the gradients are Values
+    that can be differentiated again.
+    """
+    single = isinstance(inputs, Value)
+    inputs = [inputs] if single else list(inputs)
+    adjoints = {id(node): g for node, g in _backprop(outputs, grad_outputs, create_graph)}
+    result = []
+    for x in inputs:
+        g = adjoints.get(id(x))
+        if g is None:
+            zero = 0.0 if type(x.data) is float else np.zeros_like(x.data)
+            g = Value._wrap_constant(zero) if create_graph else zero
+        result.append(g)
+    return result
+
+
+def _grad_function(f, argnums, with_value):
+    single = isinstance(argnums, int)
+    nums = (argnums,) if single else tuple(argnums)
+
+    def wrapped(*args, **kwargs):
+        args = list(args)
+        leaves = []
+        for i in nums:
+            arg = args[i]
+            if isinstance(arg, Value):
+                # Differentiating a gradient (grad of grad): start from a node
+                # connected to the caller's Value so the graph links up.
+                leaf = arg + 0.0 if arg.requires_grad else Value(arg.data)
+            else:
+                leaf = Value(arg)
+            args[i] = leaf
+            leaves.append(leaf)
+        nested = any(isinstance(args_i, Value) and args_i.requires_grad and not args_i.is_leaf for args_i in leaves)
+        with enable_grad():
+            out = f(*args, **kwargs)
+            if not isinstance(out, Value):
+                raise TypeError(f"grad() needs f to return a Value, got {type(out).__name__}")
+            if np.size(out.data) != 1:
+                raise ValueError(f"grad() needs f to return a single number, got shape {out.shape}")
+            grads = gradients(out, leaves, create_graph=nested)
+        if not nested:
+            grads = [np.asarray(g) if not isinstance(g, float) else g for g in grads]
+        result = grads[0] if single else tuple(grads)
+        if with_value:
+            return (out if nested else out.data), result
+        return result
+
+    return wrapped
+
+
+def grad(f, argnums=0):
+    """Return a function computing the gradient of scalar ``f`` with respect to argument(s) ``argnums``.
+
+    ``grad(f)(x)`` equals df/dx, in the spirit of HIPS autograd and JAX.
+    Arguments may be numbers, arrays or Values; the result has each
+    argument's shape.  Applied to itself, ``grad(grad(f))`` gives the second
+    derivative.
+    """
+    return _grad_function(f, argnums, with_value=False)
+
+
+def value_and_grad(f, argnums=0):
+    """Like :func:`grad`, but the returned function gives ``(f(x), df/dx)``."""
+    return _grad_function(f, argnums, with_value=True)
