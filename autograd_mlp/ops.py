@@ -40,6 +40,8 @@ __all__ = [
     "sqrt",
     "softplus",
     "logsumexp",
+    "softmax",
+    "affine",
 ]
 
 
@@ -274,6 +276,31 @@ def matmul(x, y):
     return Value._from_op(data, (x, y), MATMUL)
 
 
+# z = x @ W + b    the affine map of a dense layer, one node instead of two:
+#                  dz/dx = g Wᵀ, dz/dW = xᵀ g, dz/db = Σ_rows g
+AFFINE = Op(
+    "affine",
+    lambda g, z, x, w, b: _matmul_vjp_x(g, z, x, w),
+    lambda g, z, x, w, b: _matmul_vjp_y(g, z, x, w),
+    lambda g, z, x, w, b: unbroadcast(g, b),
+)
+
+
+def affine(x, w, b):
+    """``x @ w + b`` as one node (what a dense layer computes before its activation)."""
+    x, w, b = _lift(x), _lift(w), _lift(b)
+    if x.ndim == 0 or w.ndim != 2:
+        raise ValueError(f"affine() needs x with at least 1 dimension and a 2-D weight, got {x.shape} and {w.shape}")
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(
+            f"affine() shape mismatch: x has {x.shape[-1]} features (shape {x.shape}) "
+            f"but the weight expects {w.shape[0]} (shape {w.shape})"
+        )
+    z = x.data @ w.data
+    z += b.data  # in place: z is fresh, and this saves an allocation per call
+    return Value._from_op(z, (x, w, b), AFFINE)
+
+
 # ------------------------------------------------------- elementwise functions
 def _sigmoid_forward(x):
     """σ(x) = 1 / (1 + e^-x), computed without overflow: e^-|x| never exceeds 1."""
@@ -457,6 +484,25 @@ def _logsumexp_forward(x, axis=None, keepdims=False):
 def logsumexp(x, axis=None, keepdims=False):
     """log(Σ exp(x)) over ``axis``, stable for inputs of any size (softmax's normalizer)."""
     return _reduce(LOGSUMEXP, _logsumexp_forward, x, axis, keepdims)
+
+
+def _softmax_forward(x, axis):
+    """softmax(x)_i = e^(x_i - m) / Σ_j e^(x_j - m), m = max(x): no overflow for any input."""
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+# z = softmax(x)   Jacobian diag(z) - z zᵀ, so dL/dx = z ⊙ (g - Σ_axis g ⊙ z)
+SOFTMAX = Op("softmax", lambda g, z, x, axis: z * (g - (g * z).sum(axis=axis, keepdims=True)))
+
+
+def softmax(x, axis=-1):
+    """Normalized exponentials along ``axis`` (one node, stable for inputs of any size)."""
+    x = _lift(x)
+    if x.ndim == 0:
+        raise ValueError("softmax() needs at least 1 dimension, got a 0-d Value")
+    axis = _normalize_axis(axis, x.ndim)[0]
+    return Value._from_op(_softmax_forward(np.asarray(x.data), axis), (x,), SOFTMAX, (axis,))
 
 
 # ------------------------------------------------------------------ shape ops
@@ -644,6 +690,7 @@ Value.mean = _mean
 Value.max = _max
 Value.min = _min
 Value.logsumexp = logsumexp
+Value.softmax = softmax
 Value.reshape = _reshape
 Value.transpose = _transpose
 Value.T = property(lambda self: _transpose(self))
