@@ -534,6 +534,9 @@ def perceptron_update(x, y, w, b, learning_rate):
 
 # --------------------------------------------------------------------------- the readable trace
 
+_G_PRIME = "g'(z)"
+
+
 def _fmt(v) -> str:
     return f"{float(v):10.4f}"
 
@@ -563,7 +566,7 @@ def trace(x, y, weights, biases, activations, loss, learning_rate, *, shortcut: 
         kind = "output" if i == n - 1 else "hidden"
         W, b = np.asarray(weights[i], dtype=float), np.asarray(biases[i], dtype=float)
         lines.append(f"Layer {i + 1} ({kind}, {act.name}): {W.shape[0]} inputs -> {W.shape[1]} units")
-        lines.append(f"  {'case':>4} {'unit':>4} {'z':>10} {'a':>10} {"g'(z)":>10} {'e':>10}")
+        lines.append(f"  {'case':>4} {'unit':>4} {'z':>10} {'a':>10} {_G_PRIME:>10} {'e':>10}")
         g_prime = act.prime(result.z[i])
         for c in range(result.x.shape[0]):
             for u in range(W.shape[1]):
