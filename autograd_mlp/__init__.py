@@ -1,8 +1,25 @@
-"""autograd_mlp: multi-layer perceptrons trained by backpropagation on a small autodiff engine."""
+"""autograd_mlp: multi-layer perceptrons trained by backpropagation on a small autodiff engine.
+
+The engine (:class:`Value`, ``backward()``) is in :mod:`autograd_mlp.engine` and
+:mod:`autograd_mlp.ops`; layers in :mod:`autograd_mlp.nn`; losses, activations
+and optimizers in their own modules.
+"""
 
 from .engine import Value, enable_grad, grad, gradients, is_grad_enabled, no_grad, value_and_grad
 from . import ops
 from .ops import concatenate, stack, where
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
+from . import activations, losses, optim
+from . import nn
+from .nn import Dense, Dropout, Module, Sequential
+from .nn.init import set_seed
+from .optim import SGD, Adam, RMSprop, ExponentialDecay, StepDecay
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Value", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad", "gradients",
+    "concatenate", "stack", "where", "gradcheck", "numerical_grad", "GradcheckError",
+    "activations", "losses", "optim", "nn", "Module", "Dense", "Dropout", "Sequential", "set_seed",
+    "SGD", "Adam", "RMSprop", "ExponentialDecay", "StepDecay",
+]

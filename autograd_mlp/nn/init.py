@@ -1,0 +1,111 @@
+"""Weight initializers, by their Keras names, drawing from one seedable generator.
+
+For a weight of shape (fan_in, fan_out):
+
+* glorot_uniform  U(-l, l),  l = √(6 / (fan_in + fan_out))   (Keras' default)
+* glorot_normal   N(0, σ²),  σ = √(2 / (fan_in + fan_out))
+* he_uniform      U(-l, l),  l = √(6 / fan_in)                (for relu layers)
+* he_normal       N(0, σ²),  σ = √(2 / fan_in)
+* lecun_uniform   U(-l, l),  l = √(3 / fan_in)
+* lecun_normal    N(0, σ²),  σ = √(1 / fan_in)
+* random_uniform  U(-0.05, 0.05);  random_normal  N(0, 0.05²)
+* zeros, ones
+
+(Keras truncates its normal initializers; these are plain normals.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["set_seed", "get", "generator"]
+
+_rng = np.random.default_rng()
+
+
+def set_seed(seed):
+    """Seed the generator every initializer and Dropout layer draws from (reproducible runs)."""
+    global _rng
+    _rng = np.random.default_rng(seed)
+
+
+def generator():
+    """The library's random generator (seeded by :func:`set_seed`)."""
+    return _rng
+
+
+def _fans(shape):
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    return shape[0], shape[1]
+
+
+def glorot_uniform(shape, dtype=np.float64):
+    fan_in, fan_out = _fans(shape)
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return _rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+
+def glorot_normal(shape, dtype=np.float64):
+    fan_in, fan_out = _fans(shape)
+    return (_rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype)
+
+
+def he_uniform(shape, dtype=np.float64):
+    limit = np.sqrt(6.0 / _fans(shape)[0])
+    return _rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+
+def he_normal(shape, dtype=np.float64):
+    return (_rng.standard_normal(shape) * np.sqrt(2.0 / _fans(shape)[0])).astype(dtype)
+
+
+def lecun_uniform(shape, dtype=np.float64):
+    limit = np.sqrt(3.0 / _fans(shape)[0])
+    return _rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+
+def lecun_normal(shape, dtype=np.float64):
+    return (_rng.standard_normal(shape) * np.sqrt(1.0 / _fans(shape)[0])).astype(dtype)
+
+
+def random_uniform(shape, dtype=np.float64):
+    return _rng.uniform(-0.05, 0.05, size=shape).astype(dtype)
+
+
+def random_normal(shape, dtype=np.float64):
+    return (_rng.standard_normal(shape) * 0.05).astype(dtype)
+
+
+def zeros(shape, dtype=np.float64):
+    return np.zeros(shape, dtype=dtype)
+
+
+def ones(shape, dtype=np.float64):
+    return np.ones(shape, dtype=dtype)
+
+
+_BY_NAME = {
+    fn.__name__: fn
+    for fn in (glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal,
+               random_uniform, random_normal, zeros, ones)
+}
+
+
+def get(identifier):
+    """An initializer ``init(shape, dtype)`` by name, or a callable itself."""
+    if callable(identifier):
+        return identifier
+    if isinstance(identifier, str):
+        try:
+            return _BY_NAME[identifier.lower()]
+        except KeyError:
+            raise ValueError(f"unknown initializer {identifier!r}; expected one of {sorted(_BY_NAME)}") from None
+    raise TypeError(f"initializer must be a name or a function, got {type(identifier).__name__}")
+
+
+def name_of(fn):
+    for name, candidate in _BY_NAME.items():
+        if candidate is fn:
+            return name
+    return getattr(fn, "__name__", repr(fn))

@@ -1,0 +1,361 @@
+"""Optimizers (SGD with momentum, Adam, RMSprop) and learning-rate schedules.
+
+Two ways to make one, both supported:
+
+* Keras, as the course writes it: ``SGD(0.1, 0.9)`` (learning rate, momentum);
+  ``compile`` binds it to the model's parameters later.
+* PyTorch: ``SGD(model.parameters(), lr=0.1, momentum=0.9)``, then
+  ``zero_grad()``, ``loss.backward()``, ``step()`` in a loop.
+
+The update rules are PyTorch's, so trajectories equal ``torch.optim``'s for
+the same hyper-parameters (with a constant learning rate Keras' momentum
+form is the same sequence of weights).  For a parameter θ with gradient g and
+learning rate λ at step t (from 1):
+
+* SGD:       v ← μ v + g;   θ ← θ − λ v            (Nesterov: θ ← θ − λ (g + μ v))
+* Adam:      m ← β₁ m + (1−β₁) g;  s ← β₂ s + (1−β₂) g²;
+             θ ← θ − λ m̂ / (√ŝ + ε),  m̂ = m / (1−β₁ᵗ),  ŝ = s / (1−β₂ᵗ)
+* RMSprop:   s ← ρ s + (1−ρ) g²;   θ ← θ − λ g / (√s + ε)
+
+A learning rate may be a number or a schedule: any callable ``schedule(step)``
+of the 0-based update count, such as :class:`ExponentialDecay` or
+:class:`StepDecay` (the course recommends decreasing it as training converges).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .engine import Value
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "RMSprop",
+    "ExponentialDecay",
+    "StepDecay",
+    "InverseTimeDecay",
+    "get",
+]
+
+
+# ------------------------------------------------------------ schedules
+class LearningRateSchedule:
+    """A learning rate as a function of the number of updates done so far."""
+
+    def __call__(self, step):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {"class": type(self).__name__, **vars(self)}
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """λ(t) = λ₀ · rate^(t / steps), or rate^⌊t / steps⌋ with ``staircase=True`` (Keras' ExponentialDecay)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
+        self.initial_learning_rate = _positive(initial_learning_rate, "initial_learning_rate")
+        self.decay_steps = _positive(decay_steps, "decay_steps")
+        self.decay_rate = _positive(decay_rate, "decay_rate")
+        self.staircase = bool(staircase)
+
+    def __call__(self, step):
+        exponent = step / self.decay_steps
+        if self.staircase:
+            exponent = math.floor(exponent)
+        return self.initial_learning_rate * self.decay_rate**exponent
+
+
+class StepDecay(LearningRateSchedule):
+    """λ(t) = λ₀ · drop^⌊t / every⌋: the rate is multiplied by ``drop`` every ``every`` updates."""
+
+    def __init__(self, initial_learning_rate, drop=0.5, every=100):
+        self.initial_learning_rate = _positive(initial_learning_rate, "initial_learning_rate")
+        self.drop = _positive(drop, "drop")
+        self.every = int(_positive(every, "every"))
+
+    def __call__(self, step):
+        return self.initial_learning_rate * self.drop ** (step // self.every)
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """λ(t) = λ₀ / (1 + rate · t / steps) (Keras' InverseTimeDecay, without staircase)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate):
+        self.initial_learning_rate = _positive(initial_learning_rate, "initial_learning_rate")
+        self.decay_steps = _positive(decay_steps, "decay_steps")
+        self.decay_rate = _non_negative(decay_rate, "decay_rate")
+
+    def __call__(self, step):
+        return self.initial_learning_rate / (1.0 + self.decay_rate * step / self.decay_steps)
+
+
+def _number(value, what):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _positive(value, what):
+    value = _number(value, what)
+    if value <= 0:
+        raise ValueError(f"{what} must be positive, got {value!r}")
+    return value
+
+
+def _non_negative(value, what):
+    value = _number(value, what)
+    if value < 0:
+        raise ValueError(f"{what} must be >= 0, got {value!r}")
+    return value
+
+
+def _fraction(value, what):
+    value = _number(value, what)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{what} must be in [0, 1), got {value!r}")
+    return value
+
+
+# ------------------------------------------------------------- optimizers
+class Optimizer:
+    """Base class: holds the parameters, the learning rate (or schedule) and per-parameter state.
+
+    Subclasses implement :meth:`_update` for one parameter; ``step()`` applies it
+    to every parameter that has a gradient.
+    """
+
+    #: Keras' default learning rate for this optimizer.
+    default_learning_rate = 0.01
+
+    def __init__(self, params=None, learning_rate=None, lr=None):
+        if params is not None and (isinstance(params, numbers.Real) or callable(params)):
+            # Keras form: the first positional argument is the learning rate.
+            if learning_rate is not None or lr is not None:
+                raise TypeError("learning rate given twice (positionally and by keyword)")
+            learning_rate, params = params, None
+        if learning_rate is not None and lr is not None:
+            raise TypeError("pass either learning_rate or its alias lr, not both")
+        rate = learning_rate if learning_rate is not None else lr
+        if rate is None:
+            rate = self.default_learning_rate
+        if callable(rate):
+            self.learning_rate = rate
+        else:
+            self.learning_rate = _positive(rate, "learning_rate")
+        self.iterations = 0
+        self.params = []
+        self.state = {}
+        if params is not None:
+            self.bind(params)
+
+    def bind(self, params):
+        """Attach the parameters to update (``compile`` does this for a model)."""
+        if isinstance(params, Value):
+            params = [params]
+        try:
+            params = list(params)
+        except TypeError:
+            raise TypeError(f"params must be an iterable of Values, got {type(params).__name__}") from None
+        for i, p in enumerate(params):
+            if not isinstance(p, Value):
+                raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}")
+        if not params:
+            raise ValueError("the optimizer got an empty parameter list")
+        self.params = params
+        self.state = {}
+        self.iterations = 0
+        return self
+
+    @property
+    def current_learning_rate(self):
+        """λ for the next update (a schedule evaluated at the current step)."""
+        rate = self.learning_rate
+        return float(rate(self.iterations)) if callable(rate) else rate
+
+    def zero_grad(self):
+        """Reset every parameter's gradient to None."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self):
+        """Update every parameter that has a gradient, in place."""
+        if not self.params:
+            raise RuntimeError(
+                f"{type(self).__name__} has no parameters: pass model.parameters() or compile a model with it"
+            )
+        lr = self.current_learning_rate
+        self.iterations += 1
+        for p in self.params:
+            g = p.grad
+            if g is None:
+                continue
+            if isinstance(g, Value):
+                g = g.data
+            if type(p.data) is float:
+                p.data = float(self._update(p, np.float64(p.data), np.float64(g), lr))
+            else:
+                self._update(p, p.data, g, lr)
+
+    def _update(self, p, data, g, lr):
+        """Update ``data`` (in place for arrays) and return it."""
+        raise NotImplementedError
+
+    def _slot(self, p, name, like):
+        slots = self.state.setdefault(id(p), {})
+        if name not in slots:
+            slots[name] = np.zeros_like(like, dtype=np.result_type(like))
+        return slots[name]
+
+    # ---------------------------------------------------------- saving
+    def get_config(self):
+        rate = self.learning_rate
+        config = {"class": type(self).__name__}
+        config["learning_rate"] = rate.get_config() if isinstance(rate, LearningRateSchedule) else rate
+        config.update(self._hyper_parameters())
+        return config
+
+    def _hyper_parameters(self):
+        return {}
+
+    def get_state(self):
+        """Per-parameter slot arrays keyed ``"index/name"``, plus the iteration count."""
+        arrays = {}
+        for i, p in enumerate(self.params):
+            for name, arr in self.state.get(id(p), {}).items():
+                arrays[f"{i}/{name}"] = np.array(arr, copy=True)
+        return {"iterations": self.iterations, "slots": arrays}
+
+    def set_state(self, state):
+        """Restore what :meth:`get_state` returned (after :meth:`bind`), checking shapes first."""
+        slots = {}
+        for key, arr in state["slots"].items():
+            index, name = key.split("/", 1)
+            index = int(index)
+            if not 0 <= index < len(self.params):
+                raise ValueError(f"optimizer state refers to parameter {index}, but there are {len(self.params)}")
+            p = self.params[index]
+            arr = np.asarray(arr)
+            if arr.shape != p.shape:
+                raise ValueError(f"optimizer state {key!r} has shape {arr.shape}, parameter has {p.shape}")
+            slots.setdefault(id(p), {})[name] = arr.astype(p.dtype, copy=True)
+        self.state = slots
+        self.iterations = int(state["iterations"])
+
+    def __repr__(self):
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "class")
+        return f"{type(self).__name__}({params})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (Nesterov) momentum: ``SGD(learning_rate=0.01, momentum=0.0, nesterov=False)``."""
+
+    def __init__(self, params=None, momentum=0.0, nesterov=False, *, learning_rate=None, lr=None):
+        if isinstance(params, numbers.Real) and not isinstance(params, bool):
+            # SGD(0.1, 0.9): Keras' positional (learning_rate, momentum)
+            if learning_rate is not None or lr is not None:
+                raise TypeError("learning rate given twice (positionally and by keyword)")
+            params, learning_rate = None, params
+        super().__init__(params, learning_rate=learning_rate, lr=lr)
+        self.momentum = _fraction(momentum, "momentum")
+        self.nesterov = bool(nesterov)
+        if self.nesterov and self.momentum == 0.0:
+            raise ValueError("nesterov=True needs a momentum > 0")
+
+    def _update(self, p, data, g, lr):
+        if self.momentum == 0.0:
+            data -= lr * g
+            return data
+        velocity = self._slot(p, "velocity", data)
+        velocity *= self.momentum
+        velocity += g
+        data -= lr * (g + self.momentum * velocity if self.nesterov else velocity)
+        return data
+
+    def _hyper_parameters(self):
+        return {"momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    """Adam: ``Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)`` (Keras' defaults)."""
+
+    default_learning_rate = 0.001
+
+    def __init__(self, params=None, beta_1=0.9, beta_2=0.999, epsilon=1e-7, *, learning_rate=None, lr=None):
+        super().__init__(params, learning_rate=learning_rate, lr=lr)
+        self.beta_1 = _fraction(beta_1, "beta_1")
+        self.beta_2 = _fraction(beta_2, "beta_2")
+        self.epsilon = _positive(epsilon, "epsilon")
+
+    def _update(self, p, data, g, lr):
+        t = self.iterations  # already counts this update
+        m = self._slot(p, "m", data)
+        s = self._slot(p, "v", data)
+        m *= self.beta_1
+        m += (1 - self.beta_1) * g
+        s *= self.beta_2
+        s += (1 - self.beta_2) * (g * g)
+        m_hat = m / (1 - self.beta_1**t)
+        s_hat = s / (1 - self.beta_2**t)
+        data -= lr * m_hat / (np.sqrt(s_hat) + self.epsilon)
+        return data
+
+    def _hyper_parameters(self):
+        return {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class RMSprop(Optimizer):
+    """RMSprop: ``RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-7)`` (Keras' defaults; ``alpha`` is PyTorch's name for rho)."""
+
+    default_learning_rate = 0.001
+
+    def __init__(self, params=None, rho=0.9, epsilon=1e-7, *, learning_rate=None, lr=None, alpha=None):
+        super().__init__(params, learning_rate=learning_rate, lr=lr)
+        self.rho = _fraction(alpha if alpha is not None else rho, "rho")
+        self.epsilon = _positive(epsilon, "epsilon")
+
+    def _update(self, p, data, g, lr):
+        s = self._slot(p, "mean_square", data)
+        s *= self.rho
+        s += (1 - self.rho) * (g * g)
+        data -= lr * g / (np.sqrt(s) + self.epsilon)
+        return data
+
+    def _hyper_parameters(self):
+        return {"rho": self.rho, "epsilon": self.epsilon}
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+_SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, StepDecay, InverseTimeDecay)}
+
+
+def get(identifier):
+    """A fresh optimizer with Keras' defaults for a name (``"sgd"``, ``"adam"``, ``"rmsprop"``), or the optimizer given."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        try:
+            return _BY_NAME[identifier.lower()]()
+        except KeyError:
+            raise ValueError(f"unknown optimizer {identifier!r}; expected one of {sorted(_BY_NAME)}") from None
+    raise TypeError(f"optimizer must be a name or an Optimizer, got {type(identifier).__name__}")
+
+
+def from_config(config):
+    """Rebuild an optimizer from :meth:`Optimizer.get_config` (used when loading a saved model)."""
+    config = dict(config)
+    cls = _BY_NAME.get(str(config.pop("class", "")).lower())
+    if cls is None:
+        raise ValueError(f"unknown optimizer class in config; expected one of {sorted(_BY_NAME)}")
+    rate = config.pop("learning_rate")
+    if isinstance(rate, dict):
+        rate = dict(rate)
+        schedule = _SCHEDULES.get(rate.pop("class", None))
+        if schedule is None:
+            raise ValueError(f"unknown learning-rate schedule; expected one of {sorted(_SCHEDULES)}")
+        rate = schedule(**rate)
+    return cls(learning_rate=rate, **config)
