@@ -321,7 +321,12 @@ def _softplus_forward(x):
 
 
 def _relu_mask(x):
-    return _raw(x) > 0
+    d = _raw(x)
+    if type(d) is float:
+        # A Python bool is refused as an operand of a Value (so that True + v
+        # is an error), which the second-order pass would hit: use 1.0 / 0.0.
+        return 1.0 if d > 0 else 0.0
+    return d > 0
 
 
 # z = e^x          dz/dx = z
