@@ -61,7 +61,12 @@ def _prediction(y_pred):
 
 
 def _targets(y_true, y_pred, name):
-    """``y_true`` as a constant array shaped like ``y_pred`` (a flat (n,) against (n, 1) is reshaped)."""
+    """``y_true`` as a constant array shaped like ``y_pred``.
+
+    Shapes that differ only by axes of length 1 (a flat (n,) against (n, 1))
+    are reshaped; any other difference is an error, since reshaping, say,
+    (2, 3) into (3, 2) would silently pair targets with the wrong outputs.
+    """
     data = y_true.data if isinstance(y_true, Value) else y_true
     try:
         arr = np.asarray(data)
@@ -70,7 +75,8 @@ def _targets(y_true, y_pred, name):
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name}: y_true must be numeric, got dtype {arr.dtype}")
     if arr.shape != y_pred.shape:
-        if arr.size != y_pred.size:
+        squeezed = tuple(n for n in arr.shape if n != 1)
+        if squeezed != tuple(n for n in y_pred.shape if n != 1):
             raise ValueError(f"{name}: y_true has shape {arr.shape} but y_pred has shape {y_pred.shape}")
         arr = arr.reshape(y_pred.shape)
     return arr.astype(y_pred.dtype, copy=False)
