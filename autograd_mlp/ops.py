@@ -297,7 +297,18 @@ def affine(x, w, b):
             f"but the weight expects {w.shape[0]} (shape {w.shape})"
         )
     z = x.data @ w.data
-    z += b.data  # in place: z is fresh, and this saves an allocation per call
+    try:
+        shape = np.broadcast_shapes(z.shape, np.shape(b.data))
+    except ValueError:
+        raise ValueError(
+            f"affine() cannot add a bias of shape {b.shape} to x @ weight of shape {z.shape}"
+        ) from None
+    if shape == z.shape:
+        z += b.data  # in place: z is fresh, and this saves an allocation per call
+    else:
+        # a bias with more axes than x @ w (a (1, m) bias on a 1-D x) makes the
+        # sum larger than z, which an in-place add cannot hold
+        z = z + b.data
     return Value._from_op(z, (x, w, b), AFFINE)
 
 
