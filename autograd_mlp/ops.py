@@ -545,7 +545,10 @@ def _transpose(x, *axes):
     x = _lift(x)
     if len(axes) == 1 and not isinstance(axes[0], numbers.Integral):
         axes = axes[0]
-    axes = tuple(range(x.ndim))[::-1] if not axes else tuple(int(a) % max(x.ndim, 1) for a in axes)
+    if not axes:
+        axes = tuple(range(x.ndim))[::-1]
+    elif all(-x.ndim <= int(a) < x.ndim for a in axes):
+        axes = tuple(int(a) % x.ndim for a in axes)
     if sorted(axes) != list(range(x.ndim)):
         raise ValueError(f"transpose axes {axes} are not a permutation of the {x.ndim} axes of shape {x.shape}")
     return Value._from_op(np.transpose(x.data, axes), (x,), TRANSPOSE, (axes,))
