@@ -5,7 +5,9 @@ Two ways to make one, both supported:
 * Keras, as the course writes it: ``SGD(0.1, 0.9)`` (learning rate, momentum);
   ``compile`` binds it to the model's parameters later.
 * PyTorch: ``SGD(model.parameters(), lr=0.1, momentum=0.9)``, then
-  ``zero_grad()``, ``loss.backward()``, ``step()`` in a loop.
+  ``zero_grad()``, ``loss.backward()``, ``step()`` in a loop.  As in
+  ``torch.optim``, the argument after the parameters is the learning rate
+  (``SGD(params, 0.1)``); the other hyper-parameters go by keyword.
 
 The update rules are PyTorch's, so trajectories equal ``torch.optim``'s for
 the same hyper-parameters (with a constant learning rate Keras' momentum
@@ -119,6 +121,43 @@ def _fraction(value, what):
     if not 0.0 <= value < 1.0:
         raise ValueError(f"{what} must be in [0, 1), got {value!r}")
     return value
+
+
+def _sort_positional(owner, params, args, hyper, learning_rate, lr):
+    """Give the positional arguments after the first their meaning in either call style.
+
+    Keras, ``Cls(learning_rate, *args)``: ``args`` follow the order of ``hyper``
+    (a dict of keyword values, None where not given), Keras' order.  PyTorch,
+    ``Cls(params, lr)``: as in torch.optim the one argument after the
+    parameters is the learning rate.  Returns ``(lr, hyper)`` with ``hyper``
+    filled in; the same argument given twice is a TypeError.
+    """
+    if not args:
+        return lr, hyper
+    if isinstance(params, numbers.Real) or callable(params):
+        names = list(hyper)
+        if len(args) > len(names):
+            raise TypeError(
+                f"{owner}(learning_rate, {', '.join(names)}) takes at most {len(names) + 1} positional "
+                f"arguments, got {len(args) + 1}; pass the others by keyword"
+            )
+        for name, value in zip(names, args):
+            if hyper[name] is not None:
+                raise TypeError(f"{owner}: {name} given twice (positionally and by keyword)")
+            hyper[name] = value
+        return lr, hyper
+    if len(args) > 1:
+        raise TypeError(
+            f"{owner}(params, lr) takes the learning rate after the parameters and nothing more "
+            f"positionally, got {len(args) + 1} positional arguments; pass the others by keyword"
+        )
+    if learning_rate is not None or lr is not None:
+        raise TypeError(f"{owner}: learning rate given twice (positionally and by keyword)")
+    return args[0], hyper
+
+
+def _default(value, default):
+    return default if value is None else value
 
 
 # ------------------------------------------------------------- optimizers
@@ -252,17 +291,18 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, optionally with (Nesterov) momentum: ``SGD(learning_rate=0.01, momentum=0.0, nesterov=False)``."""
+    """Stochastic gradient descent, optionally with (Nesterov) momentum: ``SGD(learning_rate=0.01, momentum=0.0, nesterov=False)``.
 
-    def __init__(self, params=None, momentum=0.0, nesterov=False, *, learning_rate=None, lr=None):
-        if isinstance(params, numbers.Real) and not isinstance(params, bool):
-            # SGD(0.1, 0.9): Keras' positional (learning_rate, momentum)
-            if learning_rate is not None or lr is not None:
-                raise TypeError("learning rate given twice (positionally and by keyword)")
-            params, learning_rate = None, params
+    Positionally ``SGD(0.1, 0.9)`` (Keras: learning rate, momentum) or ``SGD(params, 0.1)`` (PyTorch).
+    """
+
+    def __init__(self, params=None, *args, momentum=None, nesterov=None, learning_rate=None, lr=None):
+        lr, hyper = _sort_positional(
+            "SGD", params, args, {"momentum": momentum, "nesterov": nesterov}, learning_rate, lr
+        )
         super().__init__(params, learning_rate=learning_rate, lr=lr)
-        self.momentum = _fraction(momentum, "momentum")
-        self.nesterov = bool(nesterov)
+        self.momentum = _fraction(_default(hyper["momentum"], 0.0), "momentum")
+        self.nesterov = bool(_default(hyper["nesterov"], False))
         if self.nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True needs a momentum > 0")
 
@@ -285,11 +325,14 @@ class Adam(Optimizer):
 
     default_learning_rate = 0.001
 
-    def __init__(self, params=None, beta_1=0.9, beta_2=0.999, epsilon=1e-7, *, learning_rate=None, lr=None):
+    def __init__(self, params=None, *args, beta_1=None, beta_2=None, epsilon=None, learning_rate=None, lr=None):
+        lr, hyper = _sort_positional(
+            "Adam", params, args, {"beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon}, learning_rate, lr
+        )
         super().__init__(params, learning_rate=learning_rate, lr=lr)
-        self.beta_1 = _fraction(beta_1, "beta_1")
-        self.beta_2 = _fraction(beta_2, "beta_2")
-        self.epsilon = _positive(epsilon, "epsilon")
+        self.beta_1 = _fraction(_default(hyper["beta_1"], 0.9), "beta_1")
+        self.beta_2 = _fraction(_default(hyper["beta_2"], 0.999), "beta_2")
+        self.epsilon = _positive(_default(hyper["epsilon"], 1e-7), "epsilon")
 
     def _update(self, p, data, g, lr):
         t = self.iterations  # already counts this update
@@ -309,14 +352,21 @@ class Adam(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """RMSprop: ``RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-7)`` (Keras' defaults; ``alpha`` is PyTorch's name for rho)."""
+    """RMSprop: ``RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-7)`` (Keras' defaults; ``alpha`` is PyTorch's name for rho).
+
+    Positionally only ``RMSprop(learning_rate, rho)``: Keras' third positional
+    argument is a momentum this optimizer does not have, so epsilon goes by keyword.
+    """
 
     default_learning_rate = 0.001
 
-    def __init__(self, params=None, rho=0.9, epsilon=1e-7, *, learning_rate=None, lr=None, alpha=None):
+    def __init__(self, params=None, *args, rho=None, epsilon=None, learning_rate=None, lr=None, alpha=None):
+        lr, hyper = _sort_positional("RMSprop", params, args, {"rho": rho}, learning_rate, lr)
+        if alpha is not None and hyper["rho"] is not None:
+            raise TypeError("RMSprop: pass rho or its alias alpha, not both")
         super().__init__(params, learning_rate=learning_rate, lr=lr)
-        self.rho = _fraction(alpha if alpha is not None else rho, "rho")
-        self.epsilon = _positive(epsilon, "epsilon")
+        self.rho = _fraction(_default(_default(hyper["rho"], alpha), 0.9), "rho")
+        self.epsilon = _positive(_default(epsilon, 1e-7), "epsilon")
 
     def _update(self, p, data, g, lr):
         s = self._slot(p, "mean_square", data)
