@@ -124,7 +124,12 @@ def _normalize_axis(axis, ndim):
     """Axis argument as a sorted tuple of non-negative ints (or None for all axes)."""
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    if isinstance(axis, numbers.Integral):
+        axes = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:
+        raise TypeError(f"axis must be an int or a tuple of ints, got {type(axis).__name__}")
     normalized = []
     for a in axes:
         if not isinstance(a, numbers.Integral):
