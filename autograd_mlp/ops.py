@@ -452,7 +452,8 @@ def _extremum_vjp(g, z, x, axis, keepdims):
     """max/min: the gradient goes to the selected element(s), shared equally between ties."""
     z_kept = _expand_reduced(_raw(z), _shape(x), axis, keepdims)
     mask = _raw(x) == z_kept
-    share = mask / np.sum(mask, axis=axis, keepdims=True)
+    # the division makes float64; cast back so float32 inputs get float32 gradients
+    share = (mask / np.sum(mask, axis=axis, keepdims=True)).astype(np.result_type(_raw(x)), copy=False)
     return _expand_reduced(g, _shape(x), axis, keepdims) * share
 
 
