@@ -73,7 +73,15 @@ def _operand(x):
         arr = np.asarray(x)
         if arr.dtype.kind in "biuf":
             return Value._wrap_constant(arr)
-    return NotImplemented
+        what = f"{type(x).__name__} of dtype {arr.dtype}"
+    elif isinstance(x, (str, bytes)):
+        what = type(x).__name__
+    else:
+        return NotImplemented
+    # Refused here rather than by returning NotImplemented: Python would then
+    # ask str (for which "a" * 2 is repetition) or numpy, and their errors name
+    # Value but not the operand that was wrong.
+    raise TypeError(f"expected a Value, number or numeric array, got {what}")
 
 
 def _lift(x):
