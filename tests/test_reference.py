@@ -106,10 +106,25 @@ def test_trace_shows_the_hand_calculation(example):
     assert "Layer 1 (hidden, sigmoid)" in text and "Layer 2 (output, sigmoid)" in text
     assert "Loss after the step:  0.3879" in text
     # The row of weight h0 → o0 reads: old, gradient, new.
-    rows = [line.split() for line in text.splitlines()]
     layer2 = [line.strip() for line in text.split("Layer 2")[1].splitlines()]
     assert "0→0     0.5000     0.0146     0.4985" in layer2
-    assert len(rows) > 20
+    # The row of unit o1: case, unit, z, a, g'(z), e.
+    assert "0    1     1.8176     0.8603     0.1202     0.1034" in layer2
+
+
+def test_trace_of_a_batch_lists_every_case_and_layer():
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(2, 1))]
+    biases = [rng.normal(size=4), rng.normal(size=2), rng.normal(size=1)]
+    x, y = rng.normal(size=(5, 3)), rng.uniform(size=(5, 1))
+    text = ref.trace(x, y, weights, biases, ["tanh", "relu", "sigmoid"], "binary_crossentropy", 0.5)
+    assert "Layer 3 (output, sigmoid)" in text and "Layer 2 (hidden, relu)" in text
+    r, new_w, _ = ref.train_step(x, y, weights, biases, ["tanh", "relu", "sigmoid"], "binary_crossentropy", 0.5)
+    assert f"Loss before the step: {r.loss:.4f}" in text
+    layer1 = text.split("Layer 1")[1].split("Layer 2")[0]
+    # 5 cases × 4 units rows of z, a, g'(z), e, then 3 × 4 weights.
+    assert f"{4:>4} {3:>4} {r.z[0][4, 3]:10.4f}" in layer1
+    assert f"{'2→3':>9} {weights[0][2, 3]:10.4f} {r.dW[0][2, 3]:10.4f} {new_w[0][2, 3]:10.4f}" in layer1
 
 
 # --------------------------------------------------------------------------- activations
@@ -258,8 +273,9 @@ def test_shortcut_survives_a_saturated_sigmoid():
     a = ref.sigmoid(z)
     assert a[0, 0] == 1.0
     e = ref.output_error([[0.0]], z, a, "sigmoid", "binary_crossentropy")
-    assert e[0, 0] == 1.0   # (ŷ − y)/N, whereas the product form is 0 · ∞ there
-    assert not ref.output_error([[0.0]], z, a, "sigmoid", "binary_crossentropy", shortcut=False)[0, 0] == 1.0
+    assert e[0, 0] == 1.0   # (ŷ − y)/N
+    # The product form multiplies a clipped 1/(1 − ŷ) by σ'(50) and is wildly off.
+    assert ref.output_error([[0.0]], z, a, "sigmoid", "binary_crossentropy", shortcut=False)[0, 0] > 1e100
 
 
 # --------------------------------------------------------------------------- backpropagation vs finite differences
