@@ -275,7 +275,7 @@ def _as_labels(name, values):
         if not _is_whole(array):
             bad = array[array != np.round(array)][0]
             raise ValueError(
-                f"expected {name} as class labels (whole numbers); got {bad!r}; "
+                f"expected {name} as class labels (whole numbers); got {float(bad)!r}; "
                 "threshold probabilities first, e.g. (y_pred > 0.5).astype(int)"
             )
     return array
