@@ -57,6 +57,9 @@ def softmax(x, axis=-1):
 def leaky_relu(x, alpha=0.01):
     """g(z) = z for z > 0, α z otherwise."""
     x = _value(x)
+    if type(x.data) is float:
+        # a scalar stays a Python float (ops.where would make it a 0-d array)
+        return x * (1.0 if x.data > 0 else alpha)
     return ops.where(x.data > 0, x, x * alpha)
 
 
@@ -67,6 +70,9 @@ def elu(x, alpha=1.0):
     in the branch that is thrown away.
     """
     x = _value(x)
+    if type(x.data) is float:
+        # a scalar stays a Python float; only the branch taken is computed
+        return x * 1.0 if x.data > 0 else (x.exp() - 1.0) * alpha
     positive = x.data > 0
     negative_part = ops.where(positive, 0.0, x)
     return ops.where(positive, x, (negative_part.exp() - 1.0) * alpha)
