@@ -158,8 +158,8 @@ def save_model(model, path, include_optimizer=True):
         raise TypeError(f"save_model expects a Sequential model, got {type(model).__name__}")
     if not isinstance(include_optimizer, bool):
         raise TypeError(f"include_optimizer must be True or False, got {include_optimizer!r}")
-    config = model.get_config()
     _check_rebuildable(model)
+    config = model.get_config()
     params = model.parameters()
     arrays = []
     weights = _array_records(
@@ -495,12 +495,15 @@ def _restore_optimizer(optimizer, archive, state, path):
         raise FileFormatError(f"{path}: the optimizer state does not fit the model: {exc}") from None
 
 
+_KIND_NAMES = {dict: "a JSON object", list: "a list", int: "an integer", str: "a string"}
+
+
 def _field(mapping, key, kind, path):
     """``mapping[key]``, which must be a ``kind`` (bool is not an int here)."""
     value = mapping.get(key) if isinstance(mapping, dict) else None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         got = "nothing" if value is None else type(value).__name__
-        raise FileFormatError(f"{path}: the header field {key!r} must be a {kind.__name__}, got {got}")
+        raise FileFormatError(f"{path}: the header field {key!r} must be {_KIND_NAMES[kind]}, got {got}")
     return value
 
 
@@ -595,7 +598,7 @@ class _Archive:
         except FileFormatError:
             raise
         except _DAMAGE as exc:
-            raise FileFormatError(f"{path}: entry {entry!r} is not a valid .npy array: {exc}") from None
+            raise FileFormatError(f"{path}: entry {entry!r} is damaged or not a .npy array: {exc}") from None
         if stored_dtype.hasobject:
             raise FileFormatError(
                 f"{path}: entry {entry!r} holds Python objects (pickled data); refusing to load it"

@@ -1,0 +1,555 @@
+"""Saving and loading: exact round trips, atomic writes, and refusal of every damaged or foreign file."""
+
+from __future__ import annotations
+
+import io as stdio
+import json
+import os
+import pathlib
+import pickle
+import tempfile
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd_mlp.io as amio
+from autograd_mlp.nn import init
+from autograd_mlp.nn.layers import Dense, Dropout, Layer, Sequential
+from autograd_mlp.nn.module import Module
+
+
+def make_model(dtype=np.float64, name=None, dropout=True):
+    layers = [Dense(5, input_dim=3, activation="tanh", dtype=dtype)]
+    if dropout:
+        layers.append(Dropout(0.3))
+    layers += [Dense(4, activation="relu", dtype=dtype), Dense(2, activation="sigmoid", use_bias=False, dtype=dtype)]
+    return Sequential(layers, name=name)
+
+
+def batch(dtype=np.float64, n=7, features=3):
+    return np.random.default_rng(1).normal(size=(n, features)).astype(dtype)
+
+
+def predict(model, x):
+    model.eval()
+    return model(x).data
+
+
+def assert_same_weights(a, b):
+    wa, wb = a.get_weights(), b.get_weights()
+    assert len(wa) == len(wb)
+    for x, y in zip(wa, wb):
+        assert x.dtype == y.dtype and x.shape == y.shape
+        assert x.tobytes() == y.tobytes()  # bitwise, NaN payloads and signed zeros included
+
+
+def read_archive(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def write_archive(path, entries):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+
+
+def npy_bytes(arr, allow_pickle=False):
+    buffer = stdio.BytesIO()
+    np.save(buffer, arr, allow_pickle=allow_pickle)
+    return buffer.getvalue()
+
+
+def tamper(path, out, header=None, entries=None):
+    """Rewrite a saved file with ``header(dict)`` applied and some entries replaced (None removes)."""
+    content = read_archive(path)
+    head = json.loads(content["header.json"])
+    if header is not None:
+        header(head)
+    content["header.json"] = json.dumps(head).encode()
+    for name, data in (entries or {}).items():
+        if data is None:
+            content.pop(name, None)
+        else:
+            content[name] = data
+    write_archive(out, content)
+    return out
+
+
+@pytest.fixture
+def saved(tmp_path):
+    model = make_model(name="net")
+    path = tmp_path / "My_network.keras"
+    amio.save_model(model, path)
+    return model, path
+
+
+# --------------------------------------------------------------- round trip
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("suffix", [".keras", ".npz", ""])
+def test_round_trip_is_exact(tmp_path, dtype, suffix):
+    model = make_model(dtype, name="my_net")
+    path = tmp_path / f"model{suffix}"
+    amio.save_model(model, path)
+    loaded = amio.load_model(path)
+    assert type(loaded.layers[1]) is Dropout and loaded.layers[1].rate == 0.3
+    assert loaded.name == "my_net"
+    assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
+    assert loaded.get_config() == model.get_config()
+    assert_same_weights(model, loaded)
+    x = batch(dtype)
+    expected, got = predict(model, x), predict(loaded, x)
+    assert got.dtype == expected.dtype == np.dtype(dtype)
+    assert got.tobytes() == expected.tobytes()
+
+
+def test_loaded_model_is_independent_of_the_original(saved):
+    model, path = saved
+    loaded = amio.load_model(path)
+    loaded.layers[0].weight.data[0, 0] += 1.0
+    assert loaded.layers[0].weight.data[0, 0] != model.layers[0].weight.data[0, 0]
+    assert loaded.layers[0].weight.data.flags.writeable
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 6), min_size=1, max_size=4),
+    inputs=st.integers(1, 5),
+    activation=st.sampled_from(["linear", "relu", "sigmoid", "tanh", "softmax"]),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    rate=st.sampled_from([None, 0.0, 0.5]),
+)
+def test_round_trip_of_random_architectures(widths, inputs, activation, dtype, rate):
+    layers = []
+    for i, units in enumerate(widths):
+        layers.append(Dense(units, input_dim=inputs if i == 0 else None, activation=activation, dtype=dtype))
+        if rate is not None and i == 0:
+            layers.append(Dropout(rate))
+    model = Sequential(layers)
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "m.keras")
+        amio.save_model(model, path)
+        loaded = amio.load_model(path)
+    assert loaded.get_config() == model.get_config()
+    assert_same_weights(model, loaded)
+    x = batch(dtype, features=inputs)
+    assert predict(loaded, x).tobytes() == predict(model, x).tobytes()
+
+
+def test_special_values_survive_bitwise(tmp_path):
+    model = Sequential([Dense(3, input_dim=2)])
+    model.layers[0].weight.data[...] = [[np.nan, -0.0, np.inf], [-np.inf, 5e-324, np.finfo(float).max]]
+    path = tmp_path / "m.keras"
+    amio.save_model(model, path)
+    assert_same_weights(model, amio.load_model(path))
+
+
+def test_unbuilt_model_round_trips(tmp_path):
+    model = Sequential([Dense(3, activation="relu", name="hidden"), Dense(1, name="out")], name="lazy")
+    path = tmp_path / "m.keras"
+    amio.save_model(model, path)
+    loaded = amio.load_model(path)
+    assert loaded.get_config() == model.get_config()
+    assert not loaded.built and loaded.get_weights() == []
+
+
+def test_the_file_is_a_plain_npz_without_pickles(saved):
+    model, path = saved
+    with np.load(path, allow_pickle=False) as npz:
+        assert sorted(k for k in npz.files if k.startswith("weights/")) == [f"weights/{i}" for i in range(5)]
+        for i, weight in enumerate(model.get_weights()):
+            assert np.array_equal(npz[f"weights/{i}"], weight)
+    header = json.loads(read_archive(path)["header.json"])
+    assert header["format"] == "autograd_mlp.model" and header["format_version"] == amio.FORMAT_VERSION
+    assert header["config"] == model.get_config()
+    assert [w["name"] for w in header["weights"]] == [p.name for p in model.parameters()]
+    assert header["weights"][0]["dtype"] == np.dtype(np.float64).str
+
+
+def test_saving_twice_gives_identical_bytes(tmp_path):
+    model = make_model()
+    amio.save_model(model, tmp_path / "a.keras")
+    amio.save_model(model, tmp_path / "b.keras")
+    assert (tmp_path / "a.keras").read_bytes() == (tmp_path / "b.keras").read_bytes()
+
+
+def test_loading_leaves_the_seeded_generator_alone(saved):
+    _, path = saved
+    init.set_seed(123)
+    expected = init.generator().random(4)
+    init.set_seed(123)
+    amio.load_model(path)
+    assert np.array_equal(init.generator().random(4), expected)
+
+
+def test_saving_replaces_an_existing_file_with_ordinary_permissions(tmp_path):
+    path = tmp_path / "m.keras"
+    path.write_bytes(b"old content")
+    model = make_model()
+    amio.save_model(model, str(path))
+    assert_same_weights(model, amio.load_model(str(path)))
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    assert path.stat().st_mode == plain.stat().st_mode  # the umask decides, as for any new file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.keras", "plain"]
+
+
+# ------------------------------------------------------------ save errors
+def test_save_refuses_bad_arguments(tmp_path):
+    with pytest.raises(TypeError, match="Sequential"):
+        amio.save_model(Dense(2, input_dim=2), tmp_path / "m.keras")
+    with pytest.raises(TypeError, match="path"):
+        amio.save_model(make_model(), 42)
+    with pytest.raises(TypeError, match="include_optimizer"):
+        amio.save_model(make_model(), tmp_path / "m.keras", include_optimizer="yes")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_refuses_layers_it_could_not_rebuild(tmp_path):
+    class Scale(Layer):
+        def forward(self, x):
+            return x
+
+    class MyDense(Dense):
+        pass
+
+    def my_activation(z):
+        return z
+
+    for model in (
+        Sequential([Dense(2, input_dim=2), Scale()]),
+        Sequential([MyDense(2, input_dim=2)]),
+        Sequential([Dense(2, input_dim=2, activation=my_activation)]),
+    ):
+        with pytest.raises(ValueError, match="cannot save"):
+            amio.save_model(model, tmp_path / "m.keras")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_into_a_missing_directory(tmp_path):
+    target = tmp_path / "no_such_dir" / "m.keras"
+    with pytest.raises(FileNotFoundError, match="no_such_dir"):
+        amio.save_model(make_model(), target)
+
+
+# ------------------------------------------------------------- atomicity
+@pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
+def test_a_failing_save_keeps_the_old_file_and_leaves_no_temp_file(saved, monkeypatch, error):
+    model, path = saved
+    before = path.read_bytes()
+    real_write = amio._write_array
+    calls = []
+
+    def write_then_fail(archive, entry, arr):
+        calls.append(entry)
+        if len(calls) == 3:
+            raise error("disk full")
+        real_write(archive, entry, arr)
+
+    monkeypatch.setattr(amio, "_write_array", write_then_fail)
+    model.layers[0].weight.data[...] = 0.0
+    with pytest.raises(error, match="disk full"):
+        amio.save_model(model, path)
+    assert len(calls) == 3  # it did fail mid-way, after writing part of the file
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    monkeypatch.undo()
+    assert not np.any(amio.load_model(path).layers[0].weight.data == 0.0)
+
+
+def test_a_failing_rename_leaves_no_temp_file(saved, monkeypatch):
+    model, path = saved
+    before = path.read_bytes()
+
+    def refuse(src, dst):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(amio.os, "replace", refuse)
+    with pytest.raises(PermissionError):
+        amio.save_weights(model, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+# ---------------------------------------------------------- load errors
+def test_missing_file_is_file_not_found(tmp_path):
+    path = tmp_path / "absent.keras"
+    with pytest.raises(FileNotFoundError, match="absent.keras"):
+        amio.load_model(path)
+    with pytest.raises(OSError, match="absent.keras"):
+        amio.load_weights(make_model(), path)
+
+
+def check_refused(path, *fragments):
+    """load_model raises FileFormatError (a ValueError) naming the file and each fragment."""
+    with pytest.raises(ValueError) as info:
+        amio.load_model(path)
+    assert isinstance(info.value, amio.FileFormatError)
+    message = str(info.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+def test_empty_random_and_json_files_are_refused(tmp_path):
+    empty = tmp_path / "empty.keras"
+    empty.write_bytes(b"")
+    check_refused(empty, "empty")
+    noise = tmp_path / "noise.keras"
+    noise.write_bytes(np.random.default_rng(0).bytes(4096))
+    check_refused(noise, "not a saved model")
+    text = tmp_path / "model.json"
+    text.write_text(json.dumps({"format": "autograd_mlp.model", "format_version": 1}))
+    check_refused(text, "zip")
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9, -1])
+def test_truncated_files_are_refused(saved, tmp_path, keep):
+    _, path = saved
+    data = path.read_bytes()
+    cut = tmp_path / "cut.keras"
+    cut.write_bytes(data[: int(len(data) * keep)] if keep > 0 else data[:keep])
+    check_refused(cut)
+
+
+def test_foreign_zip_files_are_refused(tmp_path):
+    npz = tmp_path / "other.npz"
+    np.savez(npz, a=np.arange(3.0), b=np.array([{"x": 1}], dtype=object))
+    check_refused(npz, "header.json")
+    plain = tmp_path / "plain.zip"
+    write_archive(plain, {"readme.txt": b"hello"})
+    check_refused(plain, "header.json")
+
+
+@pytest.mark.parametrize(
+    "header_bytes, fragment",
+    [
+        (b"\xff\xfe not utf-8", "damaged"),
+        (b"{not json", "damaged"),
+        (b"[1, 2, 3]", "JSON object"),
+        (b'{"format": "keras", "format_version": 1}', "unknown format"),
+        (b'{"format": "autograd_mlp.model"}', "format_version"),
+        (b'{"format": "autograd_mlp.model", "format_version": "1"}', "format_version"),
+        (b'{"format": "autograd_mlp.model", "format_version": 0}', "invalid format version"),
+        (b'{"format": "autograd_mlp.model", "format_version": 1, "x": NaN}', "damaged"),
+        (b"[" * 100_000 + b"]" * 100_000, "damaged"),
+    ],
+)
+def test_bad_headers_are_refused(saved, tmp_path, header_bytes, fragment):
+    _, path = saved
+    bad = tamper(path, tmp_path / "bad.keras", entries={"header.json": None})
+    content = read_archive(bad)
+    content["header.json"] = header_bytes
+    write_archive(bad, content)
+    check_refused(bad, fragment)
+
+
+def test_a_newer_format_version_is_refused(saved, tmp_path):
+    _, path = saved
+    newer = tamper(path, tmp_path / "newer.keras", header=lambda h: h.update(format_version=amio.FORMAT_VERSION + 1))
+    message = check_refused(newer, "newer", str(amio.FORMAT_VERSION + 1))
+    assert "upgrade" in message
+
+
+def _set_shape(index, shape):
+    def change(header):
+        header["weights"][index]["shape"] = shape
+
+    return change
+
+
+def test_weights_that_do_not_match_the_config_are_refused(saved, tmp_path):
+    model, path = saved
+    # a consistent archive whose first weight has a shape the architecture does not have
+    wrong = np.zeros((4, 5))
+    bad = tamper(path, tmp_path / "shape.keras", header=_set_shape(0, [4, 5]),
+                 entries={"weights/0.npy": npy_bytes(wrong)})
+    check_refused(bad, "shape (3, 5)", "(4, 5)")
+    # one weight too few
+    fewer = tamper(path, tmp_path / "fewer.keras", header=lambda h: h["weights"].pop())
+    check_refused(fewer, "5 weight arrays", "holds 4")
+    # float32 weights for a float64 architecture
+    as32 = model.get_weights()[0].astype(np.float32)
+
+    def to32(header):
+        header["weights"][0]["dtype"] = as32.dtype.str
+
+    check_refused(tamper(path, tmp_path / "dtype.keras", header=to32, entries={"weights/0.npy": npy_bytes(as32)}),
+                  "float64", "float32")
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (_set_shape(0, [5, 3]), "header says"),  # the entry disagrees with the header
+        (_set_shape(0, [300, 300]), "bytes"),  # declared far larger than the entry
+        (_set_shape(0, [3, -5]), "invalid shape"),
+        (_set_shape(0, "3x5"), "'shape' must be a list"),
+        (lambda h: h["weights"][0].update(entry="weights/99.npy"), "missing"),
+        (lambda h: h["weights"][0].update(dtype="|O"), "float array"),
+        (lambda h: h["weights"][0].update(dtype="not a dtype"), "unknown dtype"),
+        (lambda h: h["weights"].__setitem__(0, "weights/0.npy"), "JSON object"),
+        (lambda h: h.update(weights=None), "'weights' must be a list"),
+        (lambda h: h.update(config=[]), "'config' must be a JSON object"),
+        (lambda h: h["config"].update(layers="dense"), "'layers' must be a list"),
+        (lambda h: h["config"].update(name=7), "model name"),
+        (lambda h: h["config"]["layers"][0].update({"class": "Lambda"}), "unknown class 'Lambda'"),
+        (lambda h: h["config"]["layers"][0].update({"class": "__import__"}), "unknown class"),
+        (lambda h: h["config"]["layers"][0]["config"].update(units=-1), "invalid config"),
+        (lambda h: h["config"]["layers"][0]["config"].update(activation="os.system"), "invalid config"),
+        (lambda h: h["config"]["layers"][0]["config"].update(dtype="object"), "invalid config"),
+        (lambda h: h["config"]["layers"][0]["config"].update(extra=1), "invalid config"),
+        (lambda h: h["config"]["layers"][1].update(config=None), "'config' must be a JSON object"),
+        (lambda h: h["config"]["layers"].__setitem__(0, 3), "JSON object"),
+        (lambda h: h["config"]["layers"][2]["config"].update(name="dense_x", input_dim=7), "do not form a model"),
+        (lambda h: h.update(format="autograd_mlp.weights"), "load_weights"),
+    ],
+)
+def test_inconsistent_headers_are_refused(saved, tmp_path, change, fragment):
+    _, path = saved
+    check_refused(tamper(path, tmp_path / "bad.keras", header=change), fragment)
+
+
+def test_a_damaged_array_entry_is_refused(saved, tmp_path):
+    _, path = saved
+    content = read_archive(path)
+    raw = content["weights/0.npy"]
+    check_refused(tamper(path, tmp_path / "magic.keras", entries={"weights/0.npy": b"XXXXXX" + raw[6:]}), "not a .npy")
+    check_refused(tamper(path, tmp_path / "short.keras", entries={"weights/0.npy": raw[:-8]}), "bytes")
+    fortran = np.asfortranarray(np.arange(15.0).reshape(3, 5))
+    loaded = amio.load_model(tamper(path, tmp_path / "fortran.keras", entries={"weights/0.npy": npy_bytes(fortran)}))
+    assert np.array_equal(loaded.layers[0].weight.data, fortran)  # a legitimate layout is read correctly
+
+
+def test_a_corrupted_byte_is_caught_by_the_checksum(saved, tmp_path):
+    _, path = saved
+    data = bytearray(path.read_bytes())
+    at = data.index(b"\x93NUMPY") + 200  # inside the first weight's data
+    data[at] ^= 0xFF
+    bad = tmp_path / "flipped.keras"
+    bad.write_bytes(bytes(data))
+    check_refused(bad, "weights/0.npy", "damaged")
+
+
+class _Touch:
+    """Unpickling this object creates a file: a stand-in for arbitrary code execution."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (pathlib.Path.touch, (pathlib.Path(self.marker),))
+
+
+def test_a_pickled_object_array_is_refused_without_running_it(saved, tmp_path):
+    _, path = saved
+    marker = tmp_path / "pwned"
+    payload = npy_bytes(np.array([_Touch(marker)], dtype=object), allow_pickle=True)
+    # the payload is live: numpy with pickles allowed would run it
+    probe = tmp_path / "probe"
+    np.load(stdio.BytesIO(npy_bytes(np.array([_Touch(probe)], dtype=object), allow_pickle=True)), allow_pickle=True)
+    assert probe.exists()
+
+    def declare_float(header):
+        header["weights"][1]["shape"] = [1]
+
+    disguised = tamper(path, tmp_path / "evil.keras", header=declare_float, entries={"weights/1.npy": payload})
+    check_refused(disguised, "weights/1.npy", "Python objects")
+
+    def declare_object(header):
+        header["weights"][1].update(shape=[1], dtype="|O")
+
+    honest = tamper(path, tmp_path / "evil2.keras", header=declare_object, entries={"weights/1.npy": payload})
+    check_refused(honest, "float array")
+    with pytest.raises(ValueError):
+        amio.load_weights(make_model(), disguised)
+    assert not marker.exists()
+
+
+def test_a_whole_pickle_file_is_refused(tmp_path):
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "model.keras"
+    evil.write_bytes(pickle.dumps(_Touch(marker)))
+    check_refused(evil)
+    assert not marker.exists()
+
+
+def test_load_argument_checks(saved):
+    _, path = saved
+    with pytest.raises(TypeError, match="compile"):
+        amio.load_model(path, compile="no")
+    with pytest.raises(TypeError, match="path"):
+        amio.load_model(None)
+
+
+# ------------------------------------------------------------- weights only
+def test_weights_round_trip_into_another_model(tmp_path):
+    source, target = make_model(), make_model()
+    path = tmp_path / "w.npz"
+    amio.save_weights(source, path)
+    amio.load_weights(target, path)
+    assert_same_weights(source, target)
+    header = json.loads(read_archive(path)["header.json"])
+    assert header["format"] == "autograd_mlp.weights" and "config" not in header
+
+
+def test_weights_are_cast_to_the_receiving_model_dtype(tmp_path):
+    source, target = make_model(np.float64), make_model(np.float32)
+    amio.save_weights(source, tmp_path / "w.npz")
+    amio.load_weights(target, tmp_path / "w.npz")
+    for a, b in zip(source.get_weights(), target.get_weights()):
+        assert b.dtype == np.float32 and np.array_equal(a.astype(np.float32), b)
+
+
+def test_load_weights_reads_a_model_file(saved):
+    model, path = saved
+    other = make_model()
+    amio.load_weights(other, path)
+    assert_same_weights(model, other)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        lambda: Sequential([Dense(5, input_dim=3), Dense(4), Dense(3, use_bias=False)]),  # last shape differs
+        lambda: Sequential([Dense(5, input_dim=3), Dense(4)]),  # fewer arrays
+        lambda: Sequential([Dense(2, input_dim=9), Dense(4), Dense(2, use_bias=False)]),  # first shape differs
+    ],
+)
+def test_load_weights_with_wrong_shapes_changes_nothing(tmp_path, other):
+    source = make_model()
+    path = tmp_path / "w.npz"
+    amio.save_weights(source, path)
+    target = other()
+    before = [w.copy() for w in target.get_weights()]
+    with pytest.raises(ValueError) as info:
+        amio.load_weights(target, path)
+    assert str(path) in str(info.value)
+    after = target.get_weights()
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(before, after))
+
+
+def test_load_weights_from_a_damaged_file_changes_nothing(tmp_path):
+    source, target = make_model(), make_model()
+    path = tmp_path / "w.npz"
+    amio.save_weights(source, path)
+    broken = tamper(path, tmp_path / "broken.npz", entries={"weights/4.npy": None})
+    before = [w.copy() for w in target.get_weights()]
+    with pytest.raises(ValueError, match="missing"):
+        amio.load_weights(target, broken)
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(before, target.get_weights()))
+
+
+def test_weights_file_argument_checks(tmp_path):
+    class Bare(Module):
+        pass
+
+    with pytest.raises(TypeError, match="get_weights"):
+        amio.save_weights(Bare(), tmp_path / "w.npz")
+    with pytest.raises(TypeError, match="get_weights"):
+        amio.load_weights(object(), tmp_path / "w.npz")
+    assert list(tmp_path.iterdir()) == []
