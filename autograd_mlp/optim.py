@@ -270,10 +270,19 @@ class Optimizer:
         return {"iterations": self.iterations, "slots": arrays}
 
     def set_state(self, state):
-        """Restore what :meth:`get_state` returned (after :meth:`bind`), checking shapes first."""
+        """Restore what :meth:`get_state` returned (after :meth:`bind`), checking everything first."""
+        try:
+            iterations, entries = state["iterations"], state["slots"]
+        except (TypeError, KeyError):
+            raise ValueError("optimizer state must be a mapping with 'iterations' and 'slots'") from None
+        count = np.asarray(iterations)  # an int, or a 0-d integer array as read back from a file
+        if isinstance(iterations, bool) or count.shape != () or count.dtype.kind not in "iu" or count < 0:
+            raise ValueError(f"optimizer state 'iterations' must be a count >= 0, got {iterations!r}")
         slots = {}
-        for key, arr in state["slots"].items():
-            index, name = key.split("/", 1)
+        for key, arr in entries.items():
+            index, _, name = str(key).partition("/")
+            if not index.isdigit() or not name:
+                raise ValueError(f"optimizer state keys look like '0/velocity', got {key!r}")
             index = int(index)
             if not 0 <= index < len(self.params):
                 raise ValueError(f"optimizer state refers to parameter {index}, but there are {len(self.params)}")
@@ -283,7 +292,7 @@ class Optimizer:
                 raise ValueError(f"optimizer state {key!r} has shape {arr.shape}, parameter has {p.shape}")
             slots.setdefault(id(p), {})[name] = arr.astype(p.dtype, copy=True)
         self.state = slots
-        self.iterations = int(state["iterations"])
+        self.iterations = int(iterations)
 
     def __repr__(self):
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "class")
