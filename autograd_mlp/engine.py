@@ -457,6 +457,7 @@ def _grad_function(f, argnums, with_value):
     nums = (argnums,) if single else tuple(argnums)
 
     def wrapped(*args, **kwargs):
+        original = args
         args = list(args)
         leaves = []
         for i in nums:
@@ -469,14 +470,24 @@ def _grad_function(f, argnums, with_value):
                 leaf = Value(arg)
             args[i] = leaf
             leaves.append(leaf)
-        nested = any(isinstance(args_i, Value) and args_i.requires_grad and not args_i.is_leaf for args_i in leaves)
+        # Inside an outer differentiation some argument (differentiated here or
+        # not, as for a mixed partial) is a node of the outer graph: then the
+        # gradients must be built as a graph too, so the outer pass sees them.
+        nested = any(isinstance(a, Value) and a.requires_grad for a in (*original, *kwargs.values()))
         with enable_grad():
             out = f(*args, **kwargs)
             if not isinstance(out, Value):
                 raise TypeError(f"grad() needs f to return a Value, got {type(out).__name__}")
             if np.size(out.data) != 1:
                 raise ValueError(f"grad() needs f to return a single number, got shape {out.shape}")
-            grads = gradients(out, leaves, create_graph=nested)
+            if out.requires_grad:
+                grads = gradients(out, leaves, create_graph=nested)
+            else:
+                # f is constant in its arguments (e.g. the derivative of a linear
+                # function, differentiated again): every gradient is zero.
+                grads = [0.0 if type(x.data) is float else np.zeros_like(x.data) for x in leaves]
+                if nested:
+                    grads = [Value._wrap_constant(g) for g in grads]
         if not nested:
             grads = [np.asarray(g) if not isinstance(g, float) else g for g in grads]
         result = grads[0] if single else tuple(grads)
