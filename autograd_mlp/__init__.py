@@ -14,6 +14,8 @@ from . import nn
 from .nn import Dense, Dropout, Module, Sequential
 from .nn.init import set_seed
 from .optim import SGD, Adam, RMSprop, ExponentialDecay, StepDecay
+from . import callbacks, data, metrics, training
+from .training import History, Model, load_model
 
 __version__ = "0.1.0"
 
@@ -22,4 +24,5 @@ __all__ = [
     "concatenate", "stack", "where", "gradcheck", "numerical_grad", "GradcheckError",
     "activations", "losses", "optim", "nn", "Module", "Dense", "Dropout", "Sequential", "set_seed",
     "SGD", "Adam", "RMSprop", "ExponentialDecay", "StepDecay",
+    "callbacks", "data", "metrics", "training", "Model", "History", "load_model",
 ]

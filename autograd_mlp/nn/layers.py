@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import activations, ops
 from ..engine import Value
+from ..training import Model
 from . import init
 from .module import Module
 
@@ -213,8 +214,12 @@ class Dropout(Layer):
         return f"Dropout({self.rate}, name={self.name!r})"
 
 
-class Sequential(Layer):
-    """A stack of layers applied in order; ``Sequential([Dense(...), ...])`` or ``add()`` one by one."""
+class Sequential(Layer, Model):
+    """A stack of layers applied in order; ``Sequential([Dense(...), ...])`` or ``add()`` one by one.
+
+    ``compile``, ``fit``, ``evaluate``, ``predict``, ``summary`` and ``save`` come from
+    :class:`autograd_mlp.training.Model`.
+    """
 
     def __init__(self, layers=None, name=None):
         super().__init__()
