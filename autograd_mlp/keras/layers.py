@@ -1,0 +1,5 @@
+"""``tensorflow.keras.layers``: ``Dense`` and ``Dropout``."""
+
+from ..nn.layers import Dense, Dropout, Layer
+
+__all__ = ["Dense", "Dropout", "Layer"]
