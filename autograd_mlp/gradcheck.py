@@ -87,7 +87,8 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         a = np.asarray(a, dtype=np.float64).reshape(n.shape)
         excess = np.abs(a - n) - (atol + rtol * np.abs(n))
         if excess.size and np.max(excess) > 0:
-            worst = np.unravel_index(int(np.argmax(excess)), n.shape) if n.ndim else ()
+            # plain ints: numpy 2 would print the index as (np.int64(1), np.int64(0))
+            worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(excess)), n.shape))
             raise GradcheckError(
                 f"gradient of input {k} (shape {n.shape}) differs at index {worst}: "
                 f"autodiff {a[worst]:.10g}, numerical {n[worst]:.10g}, "
