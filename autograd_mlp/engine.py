@@ -224,6 +224,12 @@ class Value:
         grad = "" if self.grad is None else f", grad={_format(self.grad)}"
         return f"Value({_format(self.data)}{grad}{label})"
 
+    def _repr_svg_(self):
+        """Jupyter shows a Value as the drawing of its graph (None, hence the text repr, without Graphviz)."""
+        from .viz import value_svg  # lazy: drawing is optional and imports graphviz
+
+        return value_svg(self)
+
     # Comparisons compare data elementwise, like numpy, and are not
     # differentiable.  Hashing stays by identity so Values can key dicts.
     __hash__ = object.__hash__

@@ -134,3 +134,9 @@ class Module:
             lines.append(f"  ({name}): " + repr(child).replace("\n", "\n  "))
         lines.append(")")
         return "\n".join(lines) if len(lines) > 2 else f"{type(self).__name__}()"
+
+    def _repr_svg_(self):
+        """Jupyter shows a model as its drawing (neurons, or layer boxes when wide; None without Graphviz)."""
+        from ..viz import module_svg  # lazy: drawing is optional and imports graphviz
+
+        return module_svg(self)

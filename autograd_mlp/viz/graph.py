@@ -1,0 +1,215 @@
+"""``draw_graph``: the computational graph that ends in a Value, node by node.
+
+Every Value is a box with its name (when it has one), its data and its
+gradient; every operation is a small oval between its inputs and its output;
+edges follow the forward pass.  Boxes are coloured by kind:
+
+==============  =====================  ==========================================
+kind            fill                   what it is
+==============  =====================  ==========================================
+parameter       blue, double border    a leaf that requires gradients (a weight)
+constant        grey, dashed border    a leaf that does not (data, a number)
+intermediate    white                  the result of an operation
+output          yellow                 the Value the graph was drawn from
+operation       orange oval            ``+``, ``*``, ``@``, ``tanh``, ``affine`` ...
+==============  =====================  ==========================================
+
+``draw_graph(..., legend=True)`` adds this key to the drawing.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import graphviz
+
+from ..engine import Value
+from ._format import array_summary, check_precision, escape, number
+
+__all__ = ["draw_graph", "count_values", "forward_order", "NODE_STYLES", "RANKDIRS"]
+
+RANKDIRS = ("LR", "TB", "RL", "BT")
+
+#: Table fill colour and border per kind of Value (see the module docstring).
+NODE_STYLES = {
+    "parameter": {"fill": "#cfe2f3", "border": 2, "style": ""},
+    "constant": {"fill": "#eeeeee", "border": 1, "style": "dashed"},
+    "intermediate": {"fill": "#ffffff", "border": 1, "style": ""},
+    "output": {"fill": "#fff2cc", "border": 2, "style": ""},
+}
+OP_FILL = "#fce5cd"
+
+# Counting stops here: past a quarter of a million nodes the exact number does not matter,
+# and counting further would make the refusal itself slow.
+_COUNT_CAP = 250_000
+
+
+def count_values(root, limit=_COUNT_CAP):
+    """The number of Values in the graph ending in ``root``, or ``limit + 1`` once it exceeds ``limit``.
+
+    An iterative walk (no recursion limit) that stops as soon as the count
+    passes ``limit``, so an enormous graph is measured in bounded time.
+    """
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for parent in node.parents:
+            key = id(parent)
+            if key not in seen:
+                seen.add(key)
+                if len(seen) > limit:
+                    return len(seen)
+                stack.append(parent)
+    return len(seen)
+
+
+def forward_order(root):
+    """The Values of the graph ending in ``root``, each after its parents, inputs in argument order.
+
+    The engine's own order visits the last argument first; for a drawing the
+    first argument first reads better (``x0`` above ``x1``) and gives it the
+    smaller node id.  Iterative, so a chain of any length works.
+    """
+    order = []
+    visited = set()
+    # A node is marked when it is expanded, not when it is pushed: a node
+    # pushed early may be reached again through a deeper path, and must then
+    # be expanded (and emitted) before the node that pushed it first.
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in reversed(node.parents):
+            if id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def _kind(value, root):
+    if value is root and not value.is_leaf:
+        return "output"
+    if not value.is_leaf:
+        return "intermediate"
+    return "parameter" if value.requires_grad else "constant"
+
+
+def _data_text(data, precision):
+    if isinstance(data, Value):  # a gradient built with create_graph=True
+        data = data.data
+    if isinstance(data, numbers.Real) or getattr(data, "ndim", None) == 0:
+        return number(data, precision)
+    return array_summary(data, precision)
+
+
+def _value_label(value, kind, show_grad, precision):
+    """An HTML table: name, data and gradient side by side (shape and dtype for arrays)."""
+    style = NODE_STYLES[kind]
+    cells = []
+    if value.name:
+        cells.append(f"<B>{escape(value.name)}</B>")
+    if isinstance(value.data, float) or value.ndim == 0:
+        cells.append(f"data {_data_text(value.data, precision)}")
+        if show_grad:
+            grad = "None" if value.grad is None else _data_text(value.grad, precision)
+            cells.append(f"grad {grad}")
+    else:
+        cells.append(f"{escape(value.shape)} {escape(value.dtype)}")
+        cells.append(f"data {escape(_data_text(value.data, precision))}")
+        if show_grad:
+            grad = "None" if value.grad is None else escape(_data_text(value.grad, precision))
+            cells.append(f"grad {grad}")
+    table_style = f' STYLE="{style["style"]}"' if style["style"] else ""
+    row = "".join(f"<TD>{cell}</TD>" for cell in cells)
+    return (f'<<TABLE BORDER="{style["border"]}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
+            f'BGCOLOR="{style["fill"]}"{table_style}><TR>{row}</TR></TABLE>>')
+
+
+def _check_args(root, rankdir, max_nodes):
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph expects a Value, got {type(root).__name__}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Integral) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+
+
+def _legend(graph):
+    with graph.subgraph(name="cluster_legend") as key:
+        key.attr(label="legend", fontsize="10", style="rounded", color="#999999")
+        for kind in ("parameter", "constant", "intermediate", "output"):
+            style = NODE_STYLES[kind]
+            table_style = f' STYLE="{style["style"]}"' if style["style"] else ""
+            key.node(f"legend_{kind}", shape="plain", label=(
+                f'<<TABLE BORDER="{style["border"]}" CELLBORDER="0" CELLPADDING="3" '
+                f'BGCOLOR="{style["fill"]}"{table_style}><TR><TD>{kind}</TD></TR></TABLE>>'))
+        key.node("legend_op", label="operation", shape="ellipse", style="filled", fillcolor=OP_FILL)
+        # Invisible edges stack the key in one column instead of spreading it out.
+        names = ["legend_parameter", "legend_constant", "legend_intermediate", "legend_output", "legend_op"]
+        for a, b in zip(names, names[1:]):
+            key.edge(a, b, style="invis")
+
+
+def draw_graph(root, show_grad=True, rankdir="LR", max_nodes=500, precision=4, legend=False):
+    """Draw the computational graph that ends in ``root`` as a ``graphviz.Digraph``.
+
+    Parameters
+    ----------
+    root : Value
+        The last node (usually a loss, or the output of a neuron).
+    show_grad : bool
+        Show each Value's ``.grad`` (``None`` before a backward pass).
+    rankdir : {"LR", "TB", "RL", "BT"}
+        Direction of the forward pass: left to right by default.
+    max_nodes : int
+        Refuse graphs with more Values than this, with a ValueError that
+        gives the graph's size; Graphviz takes minutes on tens of thousands
+        of nodes, and such a drawing is unreadable anyway.
+    precision : int
+        Decimals for data and gradients.
+    legend : bool
+        Add a key to the node styles (see the module docstring).
+
+    Scalars show their number; arrays show shape, dtype, and their values when
+    there are at most six, else min / mean / max.  Node ids follow the
+    topological order (``v0``, ``v1`` ... and ``op3`` for the operation that
+    made ``v3``), so the DOT source of a graph is the same on every run.
+    """
+    _check_args(root, rankdir, max_nodes)
+    precision = check_precision(precision)
+    limit = max(max_nodes, _COUNT_CAP)
+    size = count_values(root, limit=limit)
+    if size > max_nodes:
+        how_many = f"more than {limit:,}" if size > limit else f"{size:,}"
+        raise ValueError(
+            f"draw_graph: this graph has {how_many} Value nodes, more than max_nodes={max_nodes}; "
+            f"raise max_nodes (Graphviz gets slow past a few thousand nodes) or draw a smaller piece "
+            f"of the graph (pass an intermediate Value as root, or compute on fewer elements)"
+        )
+    order = forward_order(root)
+    position = {id(v): i for i, v in enumerate(order)}
+    graph = graphviz.Digraph(
+        name="computational_graph",
+        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"arrowsize": "0.7"},
+    )
+    for i, value in enumerate(order):
+        kind = _kind(value, root)
+        graph.node(f"v{i}", label=_value_label(value, kind, show_grad, precision), shape="plain")
+        if value.is_leaf:
+            continue
+        graph.node(f"op{i}", label=value.op, shape="ellipse", style="filled",
+                   fillcolor=OP_FILL, fontsize="10", margin="0.04,0.02", height="0.3")
+        for parent in value.parents:
+            graph.edge(f"v{position[id(parent)]}", f"op{i}")
+        graph.edge(f"op{i}", f"v{i}")
+    if legend:
+        _legend(graph)
+    return graph

@@ -1,0 +1,335 @@
+"""Matplotlib plots: training curves, decision boundaries, and the course's learning-rate comparison.
+
+matplotlib is an optional dependency (``pip install autograd_mlp[plot]``),
+imported only when a plot is made.  Figures are made with
+``matplotlib.figure.Figure`` directly, never through ``pyplot``: no window
+opens, no global figure list grows, and it works on a machine without a
+display.  Each function returns its Figure and, given ``to_file``, writes it
+(PNG, SVG or PDF by extension) atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import numbers
+
+import numpy as np
+
+from .. import losses as losses_module
+from .. import optim
+from ..engine import Value, no_grad
+from ..nn import init
+from ..nn.module import Module
+from .render import RENDER_FORMATS, atomic_write, file_format
+
+__all__ = ["plot_history", "plot_decision_boundary", "compare_learning_rates", "save_figure"]
+
+# The course's colours: class 0 red, class 1 green; further classes after them.
+CLASS_COLOURS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+
+
+def _figure_class():
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(
+            "plotting needs matplotlib, an optional dependency: pip install autograd_mlp[plot]"
+        ) from None
+    return Figure
+
+
+def save_figure(fig, path, dpi=110):
+    """Write a matplotlib Figure to ``path`` (PNG, SVG or PDF by extension), atomically."""
+    fmt = file_format(path, RENDER_FORMATS)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight")
+    atomic_write(path, buffer.getvalue())
+    return path
+
+
+def _check_to_file(to_file):
+    if to_file is not None:
+        file_format(to_file, RENDER_FORMATS)
+
+
+# ---------------------------------------------------------------- history
+def _history_dict(history):
+    """The ``{name: [value per epoch]}`` of a History object or a plain dict, checked."""
+    data = getattr(history, "history", history)
+    if not isinstance(data, dict):
+        raise TypeError(f"plot_history expects a History or a dict of lists, got {type(history).__name__}")
+    if not data:
+        raise ValueError("plot_history: the history is empty (was the model trained?)")
+    curves = {}
+    for key, values in data.items():
+        if not isinstance(key, str):
+            raise TypeError(f"plot_history: keys must be str, got {type(key).__name__}")
+        try:
+            arr = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"plot_history: history[{key!r}] must be a list of numbers") from None
+        if arr.ndim != 1:
+            raise ValueError(f"plot_history: history[{key!r}] must be a flat list, got shape {arr.shape}")
+        curves[key] = arr
+    return curves
+
+
+def _quantities(curves, keys):
+    """Quantities to plot, each with its training and validation curves: ``loss`` pairs with ``val_loss``."""
+    names = []
+    for key in curves:
+        base = key[4:] if key.startswith("val_") else key
+        if base not in names:
+            names.append(base)
+    if keys is None:
+        return names
+    if isinstance(keys, str):
+        keys = [keys]
+    chosen = []
+    for key in keys:
+        base = key[4:] if isinstance(key, str) and key.startswith("val_") and key[4:] in names else key
+        if base not in names:
+            raise ValueError(f"plot_history: no {key!r} in the history; it has {sorted(curves)}")
+        if base not in chosen:
+            chosen.append(base)
+    return chosen
+
+
+def plot_history(history, keys=None, to_file=None):
+    """Plot loss and metrics per epoch: one subplot per quantity, training and validation together.
+
+    ``history`` is the History returned by ``fit`` (its ``.history`` dict) or
+    a dict of lists such as ``{"loss": [...], "val_loss": [...]}``.  ``keys``
+    picks quantities (``"loss"`` also brings ``val_loss``).  Returns the Figure.
+    """
+    _check_to_file(to_file)
+    curves = _history_dict(history)
+    names = _quantities(curves, keys)
+    Figure = _figure_class()
+    columns = min(len(names), 3)
+    rows = math.ceil(len(names) / columns)
+    fig = Figure(figsize=(4.6 * columns, 3.4 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax, name in zip(axes, names):
+        for key, label, style in ((name, "training", "-"), ("val_" + name, "validation", "--")):
+            if key in curves:
+                values = curves[key]
+                ax.plot(np.arange(1, len(values) + 1), values, style, marker="o" if len(values) < 30 else None,
+                        markersize=3, label=label)
+        ax.set_title(name)
+        ax.set_xlabel("epoch")
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    if to_file is not None:
+        save_figure(fig, to_file)
+    return fig
+
+
+# ------------------------------------------------------ decision boundary
+def _predict(model, points):
+    """The model's output on ``points`` as an array, with no graph and (for modules) in evaluation mode."""
+    modes = [(m, m.training) for m in model.modules()] if isinstance(model, Module) else []
+    try:
+        if modes:
+            model.eval()
+        with no_grad():
+            out = model(points)
+    finally:
+        for module, mode in modes:  # put every module back as it was
+            module.training = mode
+    return np.asarray(out.data if isinstance(out, Value) else out, dtype=np.float64)
+
+
+def _class_labels(y, n):
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] > 1:
+        arr = np.argmax(arr, axis=1)
+    arr = arr.reshape(-1)
+    if arr.shape[0] != n:
+        raise ValueError(f"plot_decision_boundary: y must have one label per point ({n}), got shape {np.shape(y)}")
+    if arr.dtype.kind not in "biuf" or not np.all(arr == np.round(arr)) or np.any(arr < 0):
+        raise ValueError("plot_decision_boundary: y must hold class labels 0, 1, ... (or one-hot rows)")
+    return arr.astype(int)
+
+
+def plot_decision_boundary(model, x, y, to_file=None, resolution=200, threshold=0.5):
+    """Scatter 2-D points by class (0 red, 1 green) over the model's decision regions.
+
+    ``model(points)`` (a Module or any callable) gets an (m, 2) array and
+    returns a Value or array: one column (or a flat vector) is read as the
+    probability of class 1, drawn as a filled contour with the boundary
+    ``threshold`` as a black line; several columns are read as class scores
+    and each point of the plane is coloured by the arg-max.  Returns the Figure.
+    """
+    _check_to_file(to_file)
+    if not callable(model):
+        raise TypeError(f"plot_decision_boundary expects a callable model, got {type(model).__name__}")
+    points = np.asarray(x, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
+        raise ValueError(f"plot_decision_boundary: x must have shape (n, 2), got {points.shape}")
+    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= resolution <= 2000:
+        raise ValueError(f"resolution must be an int between 2 and 2000, got {resolution!r}")
+    labels = _class_labels(y, points.shape[0])
+
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    margin = np.where(hi > lo, 0.08 * (hi - lo), 1.0)
+    gx = np.linspace(lo[0] - margin[0], hi[0] + margin[0], resolution)
+    gy = np.linspace(lo[1] - margin[1], hi[1] + margin[1], resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    out = _predict(model, grid)
+    if out.shape[0] != grid.shape[0]:
+        raise ValueError(f"plot_decision_boundary: the model returned {out.shape[0]} rows for {grid.shape[0]} points")
+
+    Figure = _figure_class()
+    from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
+    fig = Figure(figsize=(5.6, 4.6), layout="constrained")
+    ax = fig.subplots()
+    if out.ndim == 1 or out.shape[1] == 1:
+        prob = out.reshape(xx.shape)
+        red_green = LinearSegmentedColormap.from_list("red_green", ["#f4b6b6", "#ffffff", "#b9e4b9"])
+        filled = ax.contourf(xx, yy, prob, levels=np.linspace(min(0.0, prob.min()), max(1.0, prob.max()), 21),
+                             cmap=red_green)
+        fig.colorbar(filled, ax=ax, label="model output (class 1)")
+        if prob.min() < threshold < prob.max():
+            ax.contour(xx, yy, prob, levels=[threshold], colors="black", linewidths=1.5)
+    else:
+        regions = np.argmax(out, axis=1).reshape(xx.shape)
+        k = out.shape[1]
+        palette = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(k)]
+        ax.contourf(xx, yy, regions, levels=np.arange(-0.5, k), cmap=ListedColormap(palette), alpha=0.25)
+    for cls in np.unique(labels):
+        chosen = labels == cls
+        ax.scatter(points[chosen, 0], points[chosen, 1], s=18, color=CLASS_COLOURS[cls % len(CLASS_COLOURS)],
+                   edgecolors="black", linewidths=0.4, label=f"class {cls}")
+    ax.set_xlim(gx[0], gx[-1])
+    ax.set_ylim(gy[0], gy[-1])
+    ax.set_xlabel("x0")
+    ax.set_ylabel("x1")
+    ax.legend(loc="best")
+    if to_file is not None:
+        save_figure(fig, to_file)
+    return fig
+
+
+# --------------------------------------------------- learning-rate curves
+def _optimizer_class(optimizer):
+    if isinstance(optimizer, str):
+        try:
+            return type(optim.get(optimizer))
+        except ValueError:
+            raise ValueError(f"unknown optimizer {optimizer!r}; expected 'sgd', 'adam' or 'rmsprop'") from None
+    if isinstance(optimizer, type) and issubclass(optimizer, optim.Optimizer):
+        return optimizer
+    raise TypeError(f"optimizer must be a name or an Optimizer class, got {optimizer!r}")
+
+
+def _check_rates(learning_rates):
+    try:
+        rates = list(learning_rates)
+    except TypeError:
+        raise TypeError(f"learning_rates must be a list of numbers, got {type(learning_rates).__name__}") from None
+    if not rates:
+        raise ValueError("learning_rates is empty")
+    for rate in rates:
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not rate > 0 or not math.isfinite(rate):
+            raise ValueError(f"every learning rate must be a positive number, got {rate!r}")
+    if len(set(rates)) != len(rates):
+        raise ValueError(f"learning_rates has repeated values: {rates}")
+    return [float(r) for r in rates]
+
+
+def _train_curve(model, x, y, loss_fn, opt, epochs, batch_size, rng):
+    """Train with the plain loop (forward, loss, backward, step); the mean batch loss of each epoch.
+
+    Stops early, padding with NaN, once the loss is no longer finite: a
+    diverged run has nothing more to show.
+    """
+    n = x.shape[0]
+    curve = []
+    for _ in range(epochs):
+        order = rng.permutation(n) if batch_size is not None else np.arange(n)
+        step = n if batch_size is None else batch_size
+        total, count = 0.0, 0
+        for start in range(0, n, step):
+            rows = order[start:start + step]
+            opt.zero_grad()
+            loss = loss_fn(y[rows], model(x[rows]))
+            loss.backward()
+            opt.step()
+            total += float(loss.data) * len(rows)
+            count += len(rows)
+        value = total / count
+        curve.append(value)
+        if not math.isfinite(value):
+            curve.extend([math.nan] * (epochs - len(curve)))
+            break
+    return curve
+
+
+def compare_learning_rates(make_model, x, y, learning_rates, loss="mse", epochs=50, batch_size=None,
+                           optimizer="sgd", to_file=None, seed=0):
+    """Train a fresh model per learning rate and plot the loss curves together.
+
+    The course's picture: too low a rate converges slowly, too high a rate
+    oscillates or diverges, an adequate one drops fast and settles.  Every
+    run starts from the same initial weights (``set_seed(seed)`` before each
+    ``make_model()``) and sees the batches in the same order, so the rate is
+    the only difference.  Training is the plain loop — forward, loss,
+    ``backward()``, optimizer ``step()`` — over ``epochs`` passes in
+    mini-batches of ``batch_size`` (None: the whole set each step).
+
+    Returns ``(curves, figure)`` with ``curves[rate]`` the mean loss of each
+    epoch (NaN after a divergence).
+    """
+    _check_to_file(to_file)
+    if not callable(make_model):
+        raise TypeError(f"make_model must be a function returning a fresh model, got {type(make_model).__name__}")
+    rates = _check_rates(learning_rates)
+    loss_fn = losses_module.get(loss)
+    opt_class = _optimizer_class(optimizer)
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
+                                   or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    inputs = np.asarray(x, dtype=np.float64)
+    targets = np.asarray(y, dtype=np.float64)
+    if inputs.ndim == 0 or targets.ndim == 0 or inputs.shape[0] != targets.shape[0] or inputs.shape[0] == 0:
+        raise ValueError(f"x and y must have the same number of rows (at least one), got shapes "
+                         f"{inputs.shape} and {targets.shape}")
+    Figure = _figure_class()
+
+    curves = {}
+    for rate in rates:
+        init.set_seed(seed)
+        model = make_model()
+        if not isinstance(model, Module):
+            raise TypeError(f"make_model must return a Module, got {type(model).__name__}")
+        opt = opt_class(model.parameters(), learning_rate=rate)
+        with np.errstate(over="ignore", invalid="ignore"):
+            curves[rate] = _train_curve(model, inputs, targets, loss_fn, opt, int(epochs), batch_size,
+                                        np.random.default_rng(seed))
+
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    ax = fig.subplots()
+    finite = [v for curve in curves.values() for v in curve if math.isfinite(v) and v > 0]
+    for rate, curve in curves.items():
+        values = np.asarray(curve)
+        diverged = not np.all(np.isfinite(values))
+        label = f"λ = {rate:g}" + (" (diverged)" if diverged else "")
+        ax.plot(np.arange(1, len(values) + 1), values, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"training loss ({losses_module.name_of(loss_fn)})")
+    if finite and max(finite) / min(finite) > 100:
+        ax.set_yscale("log")  # curves that differ by orders of magnitude stay readable
+    ax.set_title(f"Learning rates compared ({opt_class.__name__})")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if to_file is not None:
+        save_figure(fig, to_file)
+    return curves, fig
