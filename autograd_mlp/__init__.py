@@ -16,6 +16,8 @@ from .nn.init import set_seed
 from .optim import SGD, Adam, RMSprop, ExponentialDecay, StepDecay
 from . import callbacks, data, metrics, training
 from .training import History, Model, load_model
+from . import viz
+from .viz import draw_graph, draw_network, plot_model
 
 __version__ = "0.1.0"
 
@@ -25,4 +27,5 @@ __all__ = [
     "activations", "losses", "optim", "nn", "Module", "Dense", "Dropout", "Sequential", "set_seed",
     "SGD", "Adam", "RMSprop", "ExponentialDecay", "StepDecay",
     "callbacks", "data", "metrics", "training", "Model", "History", "load_model",
+    "viz", "draw_graph", "draw_network", "plot_model",
 ]
