@@ -1,0 +1,97 @@
+"""Trajectories of SGD (plain, momentum, Nesterov), Adam and RMSprop against ``torch.optim`` in float64.
+
+Both sides minimise the same function from the same start with the same
+constant learning rate; each computes its gradient at its own current point,
+so any difference in the update rule would grow along the path.  Skipped when
+PyTorch is not installed.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_mlp import Value
+from autograd_mlp.optim import SGD, Adam, RMSprop
+
+from strategies import floats
+
+torch = pytest.importorskip("torch")
+
+STEPS = 25
+FEW = settings(max_examples=20)
+
+
+def gradient(theta, a, b):
+    """∇ of f(θ) = ½‖Aθ − b‖² + ¼ Σ θ⁴: curved enough that momentum and adaptivity matter."""
+    return a.T @ (a @ theta - b) + theta**3
+
+
+def trajectories(ours_factory, torch_factory, seed):
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=(4, 3)), rng.normal(size=4)
+    start = rng.normal(size=3)
+
+    p = Value(start.copy())
+    ours = ours_factory([p])
+    t = torch.tensor(start.copy(), dtype=torch.float64, requires_grad=True)
+    theirs = torch_factory([t])
+    path_ours, path_torch = [], []
+    for _ in range(STEPS):
+        p.grad = gradient(p.data, a, b)
+        ours.step()
+        with torch.no_grad():
+            t.grad = torch.from_numpy(gradient(t.detach().numpy().copy(), a, b))
+        theirs.step()
+        path_ours.append(p.data.copy())
+        path_torch.append(t.detach().numpy().copy())
+    return np.array(path_ours), np.array(path_torch)
+
+
+def assert_same(ours, theirs):
+    np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.05))
+def test_plain_sgd(seed, lr):
+    assert_same(*trajectories(lambda ps: SGD(ps, lr=lr), lambda ps: torch.optim.SGD(ps, lr=lr), seed))
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.05), floats(0.1, 0.95), st.booleans())
+def test_sgd_with_momentum(seed, lr, momentum, nesterov):
+    assert_same(*trajectories(
+        lambda ps: SGD(ps, lr=lr, momentum=momentum, nesterov=nesterov),
+        lambda ps: torch.optim.SGD(ps, lr=lr, momentum=momentum, nesterov=nesterov),
+        seed,
+    ))
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.1), floats(0.5, 0.95), floats(0.9, 0.9999),
+       st.sampled_from([1e-8, 1e-7, 1e-4]))
+def test_adam(seed, lr, beta_1, beta_2, eps):
+    assert_same(*trajectories(
+        lambda ps: Adam(ps, lr=lr, beta_1=beta_1, beta_2=beta_2, epsilon=eps),
+        lambda ps: torch.optim.Adam(ps, lr=lr, betas=(beta_1, beta_2), eps=eps),
+        seed,
+    ))
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.05), floats(0.5, 0.99), st.sampled_from([1e-8, 1e-7, 1e-4]))
+def test_rmsprop(seed, lr, rho, eps):
+    # PyTorch calls rho "alpha"; both add ε outside the square root.
+    assert_same(*trajectories(
+        lambda ps: RMSprop(ps, lr=lr, rho=rho, epsilon=eps),
+        lambda ps: torch.optim.RMSprop(ps, lr=lr, alpha=rho, eps=eps),
+        seed,
+    ))
+
+
+def test_pytorch_positional_learning_rate_means_the_same():
+    """``Opt(params, 0.01)`` is the learning rate in both libraries."""
+    assert_same(*trajectories(lambda ps: Adam(ps, 0.01, epsilon=1e-8),
+                              lambda ps: torch.optim.Adam(ps, 0.01), seed=0))
+    assert_same(*trajectories(lambda ps: SGD(ps, 0.01), lambda ps: torch.optim.SGD(ps, 0.01), seed=1))
