@@ -289,14 +289,15 @@ def test_backward_on_a_value_without_graph_raises():
 
 
 def test_long_chain_backward_is_iterative():
-    x = Value(1.0)
+    # far beyond Python's recursion limit; a recursive walk would overflow the stack
+    x = Value(1.5)
     y = x
     for _ in range(100_000):
-        y = y * 1.00001
+        y = -y
+    y = y * 2.0
     y.backward()
-    assert float(x.grad) == pytest.approx(1.00001**100_000, rel=1e-9)
-    # 100,000 products and the leaf, plus the constant factor of each product
-    assert sum(n.requires_grad for n in topological_order(y)) == 100_001
+    assert float(x.grad) == 2.0  # (-1)^100000 · 2
+    assert len(topological_order(y)) == 100_003  # the leaf, 100,000 negations, the constant, the product
 
 
 def test_topological_order_puts_parents_first_and_each_node_once():
