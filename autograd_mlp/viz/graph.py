@@ -7,10 +7,10 @@ edges follow the forward pass.  Boxes are coloured by kind:
 ==============  =====================  ==========================================
 kind            fill                   what it is
 ==============  =====================  ==========================================
-parameter       blue, double border    a leaf that requires gradients (a weight)
+parameter       blue, bold border      a leaf that requires gradients (a weight)
 constant        grey, dashed border    a leaf that does not (data, a number)
 intermediate    white                  the result of an operation
-output          yellow                 the Value the graph was drawn from
+output          yellow, bold border    the Value the graph was drawn from
 operation       orange oval            ``+``, ``*``, ``@``, ``tanh``, ``affine`` ...
 ==============  =====================  ==========================================
 
@@ -126,8 +126,10 @@ def _value_label(value, kind, show_grad, precision):
             grad = "None" if value.grad is None else escape(_data_text(value.grad, precision))
             cells.append(f"grad {grad}")
     table_style = f' STYLE="{style["style"]}"' if style["style"] else ""
-    row = "".join(f"<TD>{cell}</TD>" for cell in cells)
-    return (f'<<TABLE BORDER="{style["border"]}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
+    # One outline (whose weight and dashes tell the kind) and thin rules
+    # between the fields; cell borders would double the outline.
+    row = "<VR/>".join(f"<TD>{cell}</TD>" for cell in cells)
+    return (f'<<TABLE BORDER="{style["border"]}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" '
             f'BGCOLOR="{style["fill"]}"{table_style}><TR>{row}</TR></TABLE>>')
 
 
@@ -141,19 +143,15 @@ def _check_args(root, rankdir, max_nodes):
 
 
 def _legend(graph):
-    with graph.subgraph(name="cluster_legend") as key:
-        key.attr(label="legend", fontsize="10", style="rounded", color="#999999")
-        for kind in ("parameter", "constant", "intermediate", "output"):
-            style = NODE_STYLES[kind]
-            table_style = f' STYLE="{style["style"]}"' if style["style"] else ""
-            key.node(f"legend_{kind}", shape="plain", label=(
-                f'<<TABLE BORDER="{style["border"]}" CELLBORDER="0" CELLPADDING="3" '
-                f'BGCOLOR="{style["fill"]}"{table_style}><TR><TD>{kind}</TD></TR></TABLE>>'))
-        key.node("legend_op", label="operation", shape="ellipse", style="filled", fillcolor=OP_FILL)
-        # Invisible edges stack the key in one column instead of spreading it out.
-        names = ["legend_parameter", "legend_constant", "legend_intermediate", "legend_output", "legend_op"]
-        for a, b in zip(names, names[1:]):
-            key.edge(a, b, style="invis")
+    """One small node: a sample of each style in a row."""
+    cells = ['<TD BORDER="0"><FONT POINT-SIZE="9">legend</FONT></TD>']
+    for kind in ("parameter", "constant", "intermediate", "output"):
+        style = NODE_STYLES[kind]
+        dashed = f' STYLE="{style["style"]}"' if style["style"] else ""
+        cells.append(f'<TD BORDER="{style["border"]}" BGCOLOR="{style["fill"]}"{dashed}>{kind}</TD>')
+    cells.append(f'<TD BORDER="1" BGCOLOR="{OP_FILL}">operation</TD>')
+    graph.node("legend", shape="plain", fontsize="9", label=(
+        '<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>' + "".join(cells) + "</TR></TABLE>>"))
 
 
 def draw_graph(root, show_grad=True, rankdir="LR", max_nodes=500, precision=4, legend=False):

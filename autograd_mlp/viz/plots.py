@@ -26,6 +26,9 @@ from .render import RENDER_FORMATS, atomic_write, file_format
 __all__ = ["plot_history", "plot_decision_boundary", "compare_learning_rates", "save_figure"]
 
 # The course's colours: class 0 red, class 1 green; further classes after them.
+#: A run whose loss grows past this multiple of its first epoch's loss has diverged.
+DIVERGED = 1e3
+
 CLASS_COLOURS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 
 
@@ -42,8 +45,14 @@ def _figure_class():
 def save_figure(fig, path, dpi=110):
     """Write a matplotlib Figure to ``path`` (PNG, SVG or PDF by extension), atomically."""
     fmt = file_format(path, RENDER_FORMATS)
+    import matplotlib
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight")
+    # No dates and fixed SVG ids: the same figure gives the same bytes, so a
+    # regenerated image that did not change shows no difference in git.
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
+    with matplotlib.rc_context({"svg.hashsalt": "autograd_mlp"}):
+        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
     atomic_write(path, buffer.getvalue())
     return path
 
@@ -192,8 +201,9 @@ def plot_decision_boundary(model, x, y, to_file=None, resolution=200, threshold=
     if out.ndim == 1 or out.shape[1] == 1:
         prob = out.reshape(xx.shape)
         red_green = LinearSegmentedColormap.from_list("red_green", ["#f4b6b6", "#ffffff", "#b9e4b9"])
+        # Rasterized: as vectors, 20 filled levels make an SVG of several hundred KB.
         filled = ax.contourf(xx, yy, prob, levels=np.linspace(min(0.0, prob.min()), max(1.0, prob.max()), 21),
-                             cmap=red_green)
+                             cmap=red_green, rasterized=True)
         fig.colorbar(filled, ax=ax, label="model output (class 1)")
         if prob.min() < threshold < prob.max():
             ax.contour(xx, yy, prob, levels=[threshold], colors="black", linewidths=1.5)
@@ -201,7 +211,8 @@ def plot_decision_boundary(model, x, y, to_file=None, resolution=200, threshold=
         regions = np.argmax(out, axis=1).reshape(xx.shape)
         k = out.shape[1]
         palette = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(k)]
-        ax.contourf(xx, yy, regions, levels=np.arange(-0.5, k), cmap=ListedColormap(palette), alpha=0.25)
+        ax.contourf(xx, yy, regions, levels=np.arange(-0.5, k), cmap=ListedColormap(palette), alpha=0.25,
+                    rasterized=True)
     for cls in np.unique(labels):
         chosen = labels == cls
         ax.scatter(points[chosen, 0], points[chosen, 1], s=18, color=CLASS_COLOURS[cls % len(CLASS_COLOURS)],
@@ -246,8 +257,9 @@ def _check_rates(learning_rates):
 def _train_curve(model, x, y, loss_fn, opt, epochs, batch_size, rng):
     """Train with the plain loop (forward, loss, backward, step); the mean batch loss of each epoch.
 
-    Stops early, padding with NaN, once the loss is no longer finite: a
-    diverged run has nothing more to show.
+    Stops early, padding with NaN, once the run diverges: its loss is no
+    longer finite or exceeds ``DIVERGED`` times the first epoch's.  It has
+    nothing more to show, and the overflowing numbers would only cost time.
     """
     n = x.shape[0]
     curve = []
@@ -265,7 +277,7 @@ def _train_curve(model, x, y, loss_fn, opt, epochs, batch_size, rng):
             count += len(rows)
         value = total / count
         curve.append(value)
-        if not math.isfinite(value):
+        if not math.isfinite(value) or value > DIVERGED * curve[0]:
             curve.extend([math.nan] * (epochs - len(curve)))
             break
     return curve
@@ -317,16 +329,27 @@ def compare_learning_rates(make_model, x, y, learning_rates, loss="mse", epochs=
 
     fig = Figure(figsize=(6.4, 4.2), layout="constrained")
     ax = fig.subplots()
-    finite = [v for curve in curves.values() for v in curve if math.isfinite(v) and v > 0]
+    starts = [curve[0] for curve in curves.values() if math.isfinite(curve[0])]
+    # Above ten times the starting loss only diverging runs remain; clipping
+    # there keeps the converging curves from being squashed against the axis.
+    ceiling = 10 * max(starts) if starts else math.inf
+    shown = [v for curve in curves.values() for v in curve if math.isfinite(v) and 0 < v <= ceiling]
     for rate, curve in curves.items():
         values = np.asarray(curve)
-        diverged = not np.all(np.isfinite(values))
+        diverged = bool(np.any(~np.isfinite(values)))  # the training loop stopped it
         label = f"λ = {rate:g}" + (" (diverged)" if diverged else "")
         ax.plot(np.arange(1, len(values) + 1), values, label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"training loss ({losses_module.name_of(loss_fn)})")
-    if finite and max(finite) / min(finite) > 100:
+    if shown and max(shown) / min(shown) > 100:
         ax.set_yscale("log")  # curves that differ by orders of magnitude stay readable
+    if shown and max(shown) > min(shown):
+        low, high = min(shown), max(shown)
+        if ax.get_yscale() == "log":
+            pad = (high / low) ** 0.05
+            ax.set_ylim(low / pad, high * pad)
+        else:
+            ax.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
     ax.set_title(f"Learning rates compared ({opt_class.__name__})")
     ax.grid(True, alpha=0.3)
     ax.legend()

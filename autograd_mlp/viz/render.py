@@ -75,6 +75,9 @@ def atomic_write(path, data):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        # mkstemp makes the file private (0600); give it the permissions an
+        # ordinary open() would have given it.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         # Never leave the temporary file behind, whatever went wrong.
@@ -83,6 +86,13 @@ def atomic_write(path, data):
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask():
+    # The only way to read the umask is to set it; it is put back at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _check_graph(graph):
