@@ -118,8 +118,9 @@ def _exact_fractions(fractions):
     values = [_check_real("each fraction", f, minimum=0.0) for f in fractions]
     if abs(sum(values) - 1.0) > 1e-9:
         raise ValueError(f"expected fractions that sum to 1; got {tuple(values)} (sum {sum(values)!r})")
-    # repr gives the shortest decimal of a float: 0.6 becomes exactly 3/5, so 60 % of 250 is exactly 150
-    exact = [Fraction(repr(v)) for v in values]
+    # The nearest fraction with a denominator up to a million is the one meant: 0.6 -> 3/5, so 60 % of
+    # 250 is exactly 150, and 9/23 given as 0.391304347826087 is 9 of 23 rows, not 9.000000000000002.
+    exact = [Fraction(v).limit_denominator(10**6) for v in values]
     total = sum(exact)
     return [f / total for f in exact]
 
