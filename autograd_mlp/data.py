@@ -105,7 +105,8 @@ def _same_rows(x, y):
 
 
 def _is_whole(array):
-    return array.dtype.kind != "f" or bool(np.all(array == np.round(array)))
+    """True when every element is a finite whole number (any integer or bool dtype is)."""
+    return array.dtype.kind != "f" or bool(np.all(np.isfinite(array) & (array == np.round(array))))
 
 
 # ---------------------------------------------------------------- splitting
@@ -384,8 +385,8 @@ def one_hot(labels, num_classes=None):
         if num_classes is None:
             raise ValueError("expected num_classes for empty labels; got None")
         return np.zeros((0, num_classes))
-    if array.dtype.kind == "f" and (np.isnan(array).any() or not _is_whole(array)):
-        raise ValueError("expected labels as whole numbers; got NaN or fractional values")
+    if not _is_whole(array):
+        raise ValueError("expected labels as whole numbers; got NaN, infinite or fractional values")
     labels_ = array.astype(np.int64)
     if labels_.min() < 0:
         raise ValueError(f"expected labels ≥ 0; got {int(labels_.min())}")

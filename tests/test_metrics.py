@@ -434,7 +434,7 @@ def _sklearn(function, *args, **kwargs):
 
 
 @given(label_pairs())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 def test_confusion_matrix_matches_sklearn(pair):
     sk = pytest.importorskip("sklearn.metrics")
     y_true, y_pred = pair
@@ -448,7 +448,7 @@ def test_confusion_matrix_matches_sklearn(pair):
 
 
 @given(label_pairs(), st.sampled_from([None, "micro", "macro", "weighted"]), st.booleans())
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 def test_precision_recall_f1_match_sklearn(pair, average, subset):
     sk = pytest.importorskip("sklearn.metrics")
     y_true, y_pred = pair
@@ -463,7 +463,7 @@ def test_precision_recall_f1_match_sklearn(pair, average, subset):
 
 
 @given(label_pairs(max_classes=2), st.sampled_from([0, 1]))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 def test_binary_scores_match_sklearn(pair, pos_label):
     sk = pytest.importorskip("sklearn.metrics")
     y_true, y_pred = pair
