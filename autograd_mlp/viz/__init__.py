@@ -19,7 +19,8 @@ from .graph import count_values, draw_graph
 from .layers import plot_model
 from .network import draw_network
 from .plots import compare_learning_rates, plot_decision_boundary, plot_history, save_figure
-from .render import GraphvizNotFoundError, dot_available, render, save_source, to_svg
+from . import rendering
+from .rendering import GraphvizNotFoundError, dot_available, render, save_source, to_svg
 
 __all__ = [
     "draw_graph",
@@ -48,7 +49,7 @@ DISPLAY_MAX_WIDTH = 10
 
 def value_svg(value):
     """SVG of ``draw_graph(value)`` for Jupyter, or None (no ``dot``, or a graph too large to show)."""
-    if not dot_available():
+    if not rendering.dot_available():
         return None
     try:
         graph = draw_graph(value, max_nodes=DISPLAY_MAX_NODES)
@@ -59,7 +60,7 @@ def value_svg(value):
 
 def module_svg(module):
     """SVG of a model for Jupyter: ``draw_network`` when it fits, else ``plot_model``; None if neither can."""
-    if not dot_available():
+    if not rendering.dot_available():
         return None
     try:
         graph = draw_network(module, max_width=DISPLAY_MAX_WIDTH)

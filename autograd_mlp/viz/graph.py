@@ -108,6 +108,11 @@ def _data_text(data, precision):
     return array_summary(data, precision)
 
 
+def _lines(text):
+    """Escaped text whose line breaks (the rows of a small matrix) stay line breaks."""
+    return "<BR/>".join(escape(line.strip()) for line in text.splitlines())
+
+
 def _value_label(value, kind, show_grad, precision):
     """An HTML table: name, data and gradient side by side (shape and dtype for arrays)."""
     style = NODE_STYLES[kind]
@@ -121,9 +126,9 @@ def _value_label(value, kind, show_grad, precision):
             cells.append(f"grad {grad}")
     else:
         cells.append(f"{escape(value.shape)} {escape(value.dtype)}")
-        cells.append(f"data {escape(_data_text(value.data, precision))}")
+        cells.append(f"data {_lines(_data_text(value.data, precision))}")
         if show_grad:
-            grad = "None" if value.grad is None else escape(_data_text(value.grad, precision))
+            grad = "None" if value.grad is None else _lines(_data_text(value.grad, precision))
             cells.append(f"grad {grad}")
     table_style = f' STYLE="{style["style"]}"' if style["style"] else ""
     # One outline (whose weight and dashes tell the kind) and thin rules

@@ -14,7 +14,7 @@ import graphviz
 
 from ..nn.layers import Dense, Dropout, Layer, Sequential
 from ._format import escape
-from .render import RENDER_FORMATS, file_format, render
+from .rendering import RENDER_FORMATS, file_format, render
 
 __all__ = ["plot_model", "layer_shapes"]
 

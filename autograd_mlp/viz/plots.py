@@ -21,7 +21,7 @@ from .. import optim
 from ..engine import Value, no_grad
 from ..nn import init
 from ..nn.module import Module
-from .render import RENDER_FORMATS, atomic_write, file_format
+from .rendering import RENDER_FORMATS, atomic_write, file_format
 
 __all__ = ["plot_history", "plot_decision_boundary", "compare_learning_rates", "save_figure"]
 
