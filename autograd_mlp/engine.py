@@ -219,6 +219,16 @@ class Value:
             raise TypeError("len() of a 0-d Value")
         return self.shape[0]
 
+    def __bool__(self):
+        # Without this, Python would test truth through __len__: a scalar Value
+        # would raise "len() of a 0-d Value" and an array would be true by length.
+        if np.size(self.data) != 1:
+            raise ValueError(
+                f"the truth value of a Value with {np.size(self.data)} elements is ambiguous; "
+                "test v.data with .any() or .all()"
+            )
+        return bool(np.asarray(self.data).reshape(()))
+
     def __repr__(self):
         label = f", name={self.name!r}" if self.name else ""
         grad = "" if self.grad is None else f", grad={_format(self.grad)}"
