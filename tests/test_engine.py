@@ -108,6 +108,13 @@ def test_repr_is_readable():
     assert "..." in long_text and len(long_text) < 200
 
 
+def test_truth_value_like_numpy():
+    assert not Value(0.0) and Value(2.0) and Value(np.array([[1.0]]))
+    for many in (np.ones(3), np.ones(0)):
+        with pytest.raises(ValueError, match="ambiguous"):
+            bool(Value(many))
+
+
 def test_comparisons_are_elementwise_and_hash_is_identity():
     a, b = Value(np.array([1.0, 2.0])), Value(np.array([1.0, 3.0]))
     np.testing.assert_array_equal(a == b, [True, False])
