@@ -32,6 +32,7 @@ import csv
 import math
 import numbers
 import os
+import shutil
 import sys
 import time
 import warnings
@@ -220,6 +221,16 @@ def _is_dynamic(stream):
     return "ipykernel" in sys.modules
 
 
+def _terminal_width(stream):
+    """The terminal's width in columns when ``stream`` is a terminal, else None (no limit)."""
+    try:
+        if not stream.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size(fallback=(120, 24)).columns
+
+
 class ProgbarLogger(Callback):
     """Print training progress to ``sys.stdout``; ``fit(verbose=...)`` adds one.
 
@@ -229,12 +240,16 @@ class ProgbarLogger(Callback):
       is redrawn at most every ``interval`` seconds; elsewhere (a log file, a
       pipe) only when another tenth of the epochs is done.  The last epoch is
       always drawn, so a long fit prints one line however many epochs it runs.
+      On a terminal the line is cut to the terminal's width, since a wrapped
+      line cannot be redrawn in place.
     * ``verbose=2``: one line per epoch, ``Epoch 3/10 - loss: 0.1234 - ...``.
 
     ``sys.stdout`` is looked up at each write, so redirecting it works.
     """
 
     BAR_WIDTH = 30
+    #: Seconds from an arbitrary origin; a class attribute so tests can drive the redraw rate.
+    clock = staticmethod(time.monotonic)
 
     def __init__(self, verbose=1, interval=0.1):
         super().__init__()
@@ -244,7 +259,7 @@ class ProgbarLogger(Callback):
         self.interval = float(interval)
 
     def on_train_begin(self, logs=None):
-        self._start = time.monotonic()
+        self._start = self.clock()
         self._last_draw = -math.inf
         self._last_bucket = -1
         self._drawn_epoch = None
@@ -254,6 +269,7 @@ class ProgbarLogger(Callback):
         self._first_epoch = self.params.get("initial_epoch", 0)
         self._epochs = self.params.get("epochs", 1)
         self._dynamic = _is_dynamic(sys.stdout)
+        self._terminal_width = _terminal_width(sys.stdout)
 
     def _write(self, text):
         stream = sys.stdout
@@ -269,7 +285,7 @@ class ProgbarLogger(Callback):
                 line += " - " + _format_logs(self._last_logs)
             self._write(line + "\n")
             return
-        now = time.monotonic()
+        now = self.clock()
         last = epoch + 1 >= self._epochs
         if self._dynamic:
             due = now - self._last_draw >= self.interval
@@ -285,17 +301,25 @@ class ProgbarLogger(Callback):
         done, total = self._done, self._epochs
         elapsed = now - self._start
         ran = done - self._first_epoch
-        fraction = done / total if total else 1.0
-        filled = int(self.BAR_WIDTH * fraction)
-        if filled >= self.BAR_WIDTH:
-            bar = "=" * self.BAR_WIDTH
-        else:
-            bar = "=" * filled + ">" + "." * (self.BAR_WIDTH - filled - 1)
-        text = f"Epoch {done}/{total} [{bar}] {_format_duration(elapsed)}"
+        head = f"Epoch {done}/{total} "
+        tail = f" {_format_duration(elapsed)}"
         if done < total and ran > 0:
-            text += f" - ETA {_format_duration(elapsed / ran * (total - done))}"
+            tail += f" - ETA {_format_duration(elapsed / ran * (total - done))}"
         if self._last_logs:
-            text += " - " + _format_logs(self._last_logs)
+            tail += " - " + _format_logs(self._last_logs)
+        width = self.BAR_WIDTH
+        limit = self._terminal_width - 1 if self._terminal_width else None
+        if limit is not None:
+            # A line wider than the terminal wraps, and "\r" would then go back to the
+            # start of the last wrapped piece only: every redraw would add a line.
+            # Shorten the bar first, then cut the end of the line.
+            width = min(width, max(limit - len(head) - len(tail) - 2, 10))
+        fraction = done / total if total else 1.0
+        filled = int(width * fraction)
+        bar = "=" * width if filled >= width else "=" * filled + ">" + "." * (width - filled - 1)
+        text = f"{head}[{bar}]{tail}"
+        if limit is not None and len(text) > limit:
+            text = text[: max(limit - 3, 0)] + "..."
         # Pad with spaces so a shorter line fully covers the previous one.
         padding = " " * max(self._width - len(text), 0)
         self._width = len(text)
@@ -308,7 +332,7 @@ class ProgbarLogger(Callback):
             return
         if self._done and self._drawn_epoch != self._done:
             # Training stopped early: show where it ended.
-            self._draw(time.monotonic())
+            self._draw(self.clock())
         if self._drawn_epoch is not None:
             self._write("\n")
 

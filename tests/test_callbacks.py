@@ -426,3 +426,19 @@ def test_progress_bar_draws_the_final_epoch_after_an_early_stop(capsys):
 def test_progbar_logger_rejects_verbose_0():
     with pytest.raises(ValueError):
         cb.ProgbarLogger(verbose=0)
+
+
+def test_progress_bar_fits_a_narrow_terminal(capsys):
+    bar = cb.ProgbarLogger(verbose=1)
+    bar.set_params({"epochs": 3, "initial_epoch": 0})
+    bar.on_train_begin()
+    bar._dynamic, bar._terminal_width = True, 60
+    logs = {"loss": 0.5, "binary_accuracy": 0.75, "val_loss": 0.6, "val_binary_accuracy": 0.7}
+    for epoch in range(3):
+        bar._last_draw = -math.inf
+        bar.on_epoch_end(epoch, logs)
+    bar.on_train_end()
+    pieces = capsys.readouterr().out.rstrip("\n").split("\r")[1:]
+    assert len(pieces) == 3
+    assert all(len(piece) <= 59 for piece in pieces)
+    assert pieces[-1].startswith("Epoch 3/3 [" + "=" * 10 + "]") and pieces[-1].endswith("...")
