@@ -62,8 +62,8 @@ def file_format(path, formats=RENDER_FORMATS):
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in formats:
         valid = ", ".join("." + f for f in formats)
-        raise ValueError(f"cannot tell the format of {path!r} from its extension {('.' + ext) if ext else '(none)'}; "
-                         f"expected one of {valid}")
+        got = repr("." + ext) if ext else "(none)"
+        raise ValueError(f"cannot tell the format of {path!r} from its extension {got}; expected one of {valid}")
     return ext
 
 
