@@ -3,8 +3,8 @@
 :class:`Model` is a mixin: ``Sequential`` inherits it, and so may any module
 that provides the module API (``self(x)``, ``parameters()``, ``train()`` /
 ``eval()``, ``get_weights()`` / ``set_weights()``, and ``layers`` for
-``summary``).  This file does not import :mod:`autograd_mlp.nn`, which
-imports it.  The course's program runs as written::
+``summary``).  :mod:`autograd_mlp.nn` imports this file, so it does not
+import ``nn`` at import time (only the random generator, inside ``fit``).  The course's program runs as written::
 
     my_network.compile(loss="binary_crossentropy", optimizer=SGD(0.1, 0.9),
                        metrics=["binary_accuracy"])
@@ -110,6 +110,12 @@ def _as_table(data, what):
     return arr
 
 
+_LOSS_NAMES = {
+    "mean_squared_error", "mse", "mean_absolute_error", "mae", "binary_crossentropy", "bce",
+    "categorical_crossentropy", "sparse_categorical_crossentropy", "hinge",
+}
+
+
 def _row_slices(n, size):
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
@@ -158,10 +164,18 @@ class Model:
         The optimizer is bound to the model's parameters now when the model is
         built (its input width known), or at the start of the first fit.
         """
+        try:
+            opt = optim.get(optimizer)
+        except ValueError as error:
+            if isinstance(optimizer, str) and optimizer.lower() in _LOSS_NAMES:
+                raise ValueError(
+                    f"{error}. {optimizer!r} is a loss: compile's first argument is the optimizer "
+                    f"(Keras' order); write compile(optimizer=..., loss={optimizer!r})"
+                ) from None
+            raise
         if loss is None:
             raise ValueError("compile() needs a loss, e.g. loss='binary_crossentropy' or 'mean_squared_error'")
         loss_fn = losses.get(loss)
-        opt = optim.get(optimizer)
         names, functions = self._check_metrics(metrics)
         # Every argument is valid: only now change the model.
         self.loss = loss_fn

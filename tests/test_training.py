@@ -126,6 +126,13 @@ def test_compile_stores_what_saving_needs():
     )
 
 
+def test_a_loss_given_as_the_optimizer_gets_a_hint():
+    net = course_network()
+    with pytest.raises(ValueError, match=r"compile\(optimizer=\.\.\., loss='binary_crossentropy'\)"):
+        net.compile("binary_crossentropy", "sgd")
+    assert net.get_compile_config() is None
+
+
 def test_get_compile_config_before_compile_is_none():
     assert course_network().get_compile_config() is None
 
