@@ -409,15 +409,6 @@ def load_weights(model, path):
         raise ValueError(f"{path}: the weights do not fit model {getattr(model, 'name', '')!r}: {exc}") from None
 
 
-def _model_class():
-    """The Sequential class that can be compiled, once the training workflow provides one."""
-    try:
-        from .training import Model
-    except ImportError:
-        return Sequential
-    return Model if isinstance(Model, type) and issubclass(Model, Sequential) else Sequential
-
-
 def _build_model(config, path):
     layer_configs = _field(config, "layers", list, path)
     name = config.get("name")
@@ -431,7 +422,7 @@ def _build_model(config, path):
     try:
         layers = [_build_layer(i, entry, path) for i, entry in enumerate(layer_configs)]
         try:
-            return _model_class()(layers, name=name)
+            return Sequential(layers, name=name)
         except (TypeError, ValueError) as exc:
             raise FileFormatError(f"{path}: the saved layers do not form a model: {exc}") from None
     finally:
@@ -457,12 +448,9 @@ def _build_layer(index, entry, path):
 def _compile(model, config, path):
     if not isinstance(config, dict):
         raise FileFormatError(f"{path}: compile_config must be a JSON object, got {type(config).__name__}")
-    if not callable(getattr(model, "compile", None)):
-        raise FileFormatError(f"{path}: the model was saved compiled, but this library has no compile(); "
-                              f"use load_model(path, compile=False)")
     try:
         optimizer = optim.from_config(_field(config, "optimizer", dict, path))
-        model.compile(loss=config.get("loss"), optimizer=optimizer, metrics=config.get("metrics"))
+        model.compile(optimizer=optimizer, loss=config.get("loss"), metrics=config.get("metrics"))
     except FileFormatError:
         raise
     except (TypeError, ValueError, KeyError) as exc:

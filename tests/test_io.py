@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd_mlp.io as amio
+from autograd_mlp import losses, optim
 from autograd_mlp.nn import init
 from autograd_mlp.nn.layers import Dense, Dropout, Layer, Sequential
 from autograd_mlp.nn.module import Module
@@ -338,6 +339,8 @@ def test_foreign_zip_files_are_refused(tmp_path):
         (b'{"format": "autograd_mlp.model", "format_version": 1, "x": NaN}', "damaged"),
         (b"[" * 100_000 + b"]" * 100_000, "damaged"),
     ],
+    ids=["not-utf8", "not-json", "list", "foreign-format", "no-version", "string-version", "version-0", "nan",
+         "deep-nesting"],
 )
 def test_bad_headers_are_refused(saved, tmp_path, header_bytes, fragment):
     _, path = saved
@@ -553,3 +556,169 @@ def test_weights_file_argument_checks(tmp_path):
     with pytest.raises(TypeError, match="get_weights"):
         amio.load_weights(object(), tmp_path / "w.npz")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------- compiled models
+def xor_data(n=40):
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-1, 1, size=(n, 2))
+    y = (x[:, :1] * x[:, 1:] > 0).astype(float)
+    return x, y
+
+
+def trained(optimizer, dropout=True, epochs=3):
+    init.set_seed(0)
+    layers = [Dense(6, input_dim=2, activation="tanh")]
+    if dropout:
+        layers.append(Dropout(0.25))
+    layers.append(Dense(1, activation="sigmoid"))
+    model = Sequential(layers, name="xor")
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["binary_accuracy", "mae"])
+    x, y = xor_data()
+    model.fit(x, y, epochs=epochs, batch_size=8, verbose=0)
+    return model
+
+
+def assert_same_optimizer_state(a, b):
+    sa, sb = a.get_state(), b.get_state()
+    assert sa["iterations"] == sb["iterations"] > 0
+    assert sorted(sa["slots"]) == sorted(sb["slots"])
+    for key, arr in sa["slots"].items():
+        assert arr.dtype == sb["slots"][key].dtype and arr.tobytes() == sb["slots"][key].tobytes()
+
+
+OPTIMIZERS = [
+    lambda: optim.SGD(0.1, 0.9),
+    lambda: optim.SGD(learning_rate=0.05, momentum=0.5, nesterov=True),
+    lambda: optim.Adam(learning_rate=0.01),
+    lambda: optim.RMSprop(learning_rate=optim.ExponentialDecay(0.01, decay_steps=5, decay_rate=0.9)),
+]
+
+
+@pytest.mark.parametrize("make_optimizer", OPTIMIZERS)
+def test_compiled_round_trip_resumes_training_identically(tmp_path, make_optimizer):
+    model = trained(make_optimizer())
+    path = tmp_path / "My_network.keras"
+    model.save(path)  # the Keras spelling goes through save_model
+    loaded = amio.load_model(path)
+    assert loaded.loss is losses.binary_crossentropy
+    assert loaded.metrics_names == ["binary_accuracy", "mae"]
+    assert type(loaded.optimizer) is type(model.optimizer)
+    assert loaded.get_compile_config() == model.get_compile_config()
+    assert_same_optimizer_state(model.optimizer, loaded.optimizer)
+    assert_same_weights(model, loaded)
+    # training on from the same random state gives the same weights, bit for bit
+    x, y = xor_data()
+    init.set_seed(5)
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    init.set_seed(5)
+    loaded.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert_same_weights(model, loaded)
+    assert loaded.evaluate(x, y) == model.evaluate(x, y)
+
+
+def test_resuming_without_the_saved_state_would_differ(tmp_path):
+    """The previous test could fail: a fresh Adam state changes the trajectory."""
+    model = trained(optim.Adam(learning_rate=0.01), dropout=False)
+    path = tmp_path / "m.keras"
+    amio.save_model(model, path, include_optimizer=False)
+    loaded = amio.load_model(path)
+    assert loaded.get_compile_config() == model.get_compile_config()
+    assert loaded.optimizer.iterations == 0 and loaded.optimizer.get_state()["slots"] == {}
+    header = json.loads(read_archive(path)["header.json"])
+    assert header["optimizer"] is None and not any(name.startswith("optimizer/") for name in read_archive(path))
+    x, y = xor_data()
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0, shuffle=False)
+    loaded.fit(x, y, epochs=1, batch_size=8, verbose=0, shuffle=False)
+    assert not np.array_equal(model.get_weights()[0], loaded.get_weights()[0])
+
+
+def test_load_without_compiling(tmp_path):
+    model = trained(optim.SGD(0.1, 0.9))
+    path = tmp_path / "m.keras"
+    amio.save_model(model, path)
+    loaded = amio.load_model(path, compile=False)
+    assert not loaded.compiled and loaded.get_compile_config() is None
+    assert_same_weights(model, loaded)
+
+
+def test_a_model_compiled_before_it_was_built_round_trips(tmp_path):
+    model = Sequential([Dense(3, activation="relu"), Dense(1)])
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    path = tmp_path / "m.keras"
+    amio.save_model(model, path)
+    loaded = amio.load_model(path)
+    assert loaded.get_compile_config() == model.get_compile_config() and not loaded.built
+    x, y = xor_data()
+    init.set_seed(3)
+    model.fit(x, y, epochs=1, verbose=0)
+    init.set_seed(3)
+    loaded.fit(x, y, epochs=1, verbose=0)
+    assert_same_weights(model, loaded)
+
+
+def test_optimizer_state_in_the_file_is_checked(tmp_path):
+    model = trained(optim.Adam(learning_rate=0.01))
+    path = tmp_path / "m.keras"
+    amio.save_model(model, path)
+
+    def wrong_count(header):
+        header["optimizer"]["n_params"] = 7
+
+    check_refused(tamper(path, tmp_path / "a.keras", header=wrong_count), "7 parameters")
+
+    def wrong_key(header):
+        header["optimizer"]["slots"][0]["key"] = "9/m"
+
+    check_refused(tamper(path, tmp_path / "b.keras", header=wrong_key), "does not fit")
+
+    def bad_key(header):
+        header["optimizer"]["slots"][0]["key"] = "m"
+
+    check_refused(tamper(path, tmp_path / "c.keras", header=bad_key), "index/name")
+
+    def negative(header):
+        header["optimizer"]["iterations"] = -1
+
+    check_refused(tamper(path, tmp_path / "d.keras", header=negative), "negative")
+    assert amio.load_model(tamper(path, tmp_path / "e.keras", header=wrong_key), compile=False).get_compile_config() is None
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        (lambda c: c.update(loss="no_such_loss"), "no_such_loss"),
+        (lambda c: c.update(metrics=["no_such_metric"]), "no_such_metric"),
+        (lambda c: c["optimizer"].update({"class": "Lion"}), "optimizer"),
+        (lambda c: c["optimizer"].update(momentum=2.0), "momentum"),
+        (lambda c: c.pop("optimizer"), "'optimizer' must be a JSON object"),
+    ],
+)
+def test_an_unusable_compile_config_is_refused_with_a_way_out(tmp_path, change, fragment):
+    model = trained(optim.SGD(0.1, 0.9), epochs=1)
+    path = tmp_path / "m.keras"
+    amio.save_model(model, path)
+    bad = tamper(path, tmp_path / "bad.keras", header=lambda h: change(h["compile_config"]))
+    check_refused(bad, fragment)
+    assert_same_weights(model, amio.load_model(bad, compile=False))
+
+
+def test_a_custom_loss_saves_but_needs_compile_false_to_load(tmp_path):
+    def my_loss(y_true, y_pred):
+        return losses.mean_squared_error(y_true, y_pred)
+
+    model = Sequential([Dense(1, input_dim=2)])
+    model.compile(optimizer="sgd", loss=my_loss)
+    path = tmp_path / "m.keras"
+    amio.save_model(model, path)
+    check_refused(path, "my_loss", "compile=False")
+    assert_same_weights(model, amio.load_model(path, compile=False))
+
+
+def test_a_plain_function_as_learning_rate_cannot_be_saved(tmp_path):
+    model = Sequential([Dense(1, input_dim=2)])
+    model.compile(optimizer=optim.SGD(learning_rate=lambda step: 0.1), loss="mse")
+    with pytest.raises(TypeError, match="schedule"):
+        amio.save_model(model, tmp_path / "m.keras")
+    assert list(tmp_path.iterdir()) == []
+    amio.save_weights(model, tmp_path / "w.npz")  # the weights alone still can be
