@@ -218,6 +218,9 @@ def plot_summary(expl, to_file=None, max_display=20, title=None):
 
 
 # -------------------------------------------------------------- waterfall
+# A white patch behind a label, so a dashed guide line never runs through its text.
+_LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+
 def _format_number(x):
     return f"{x:.4g}"
 
@@ -272,19 +275,21 @@ def plot_waterfall(expl, index=0, output=None, to_file=None, max_display=10, tit
         # The label sits beyond the bar's tip, on the side it points to.
         ax.text(tip + (0.01 if step >= 0 else -0.01) * span, yi, text, va="center",
                 ha="left" if step >= 0 else "right", fontsize=9,
-                color=POSITIVE if step > 0 else NEGATIVE)
+                color=POSITIVE if step > 0 else NEGATIVE, bbox=_LABEL_BOX, zorder=3)
     for yi in range(len(steps) - 1):
         ax.plot([starts[yi] + steps[yi]] * 2, [yi + 0.31, yi + 0.69], color="#888888", linewidth=0.8)
     base_label = _BASE_LABELS.get(expl.method, "E[f(x)]")
     ax.axvline(base, color="#666666", linestyle="--", linewidth=0.8, zorder=0)
     ax.axvline(end, color="#666666", linestyle="--", linewidth=0.8, zorder=0)
     ax.set_yticks(y, labels)
-    ax.set_ylim(-1.0, len(steps))
+    ax.set_ylim(-1.1, len(steps) + 0.1)
     low = min(np.min(np.minimum(starts, starts + steps)), base, end)
     high = max(np.max(np.maximum(starts, starts + steps)), base, end)
     ax.set_xlim(low - 0.12 * span, high + 0.12 * span)
-    ax.text(base, -0.85, f"{base_label} = {_format_number(base)}", ha="center", va="bottom", fontsize=9, color="#444444")
-    ax.text(end, len(steps) - 0.45, f"f(x) = {_format_number(end)}", ha="center", va="bottom", fontsize=9, color="#444444")
+    ax.text(base, -0.8, f"{base_label} = {_format_number(base)}", ha="center", va="center", fontsize=9,
+            color="#333333", bbox=_LABEL_BOX, zorder=3)
+    ax.text(end, len(steps) - 0.2, f"f(x) = {_format_number(end)}", ha="center", va="center", fontsize=9,
+            color="#333333", bbox=_LABEL_BOX, zorder=3)
     ax.set_xlabel(f"model output ({_value_label(expl)}s add up from the base value)")
     row_label = index if index >= 0 else expl.n_rows + index
     ax.set_title(title or f"Row {row_label}: {expl.method}", pad=16)
