@@ -410,6 +410,8 @@ def from_config(config):
     cls = _BY_NAME.get(str(config.pop("class", "")).lower())
     if cls is None:
         raise ValueError(f"unknown optimizer class in config; expected one of {sorted(_BY_NAME)}")
+    if "learning_rate" not in config:
+        raise ValueError(f"optimizer config for {cls.__name__} has no learning_rate")
     rate = config.pop("learning_rate")
     if isinstance(rate, dict):
         rate = dict(rate)
