@@ -1,0 +1,106 @@
+"""What the numbers were measured on: CPU, OS, Python, package versions, BLAS and thread counts."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.metadata
+import os
+import platform
+import re
+import sys
+
+BLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                  "MKL_NUM_THREADS")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def os_name():
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("PRETTY_NAME="):
+                    return f"{line.split('=', 1)[1].strip().strip(chr(34))} (kernel {platform.release()})"
+    except OSError:
+        pass
+    return platform.platform()
+
+
+def version(package):
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def blas_info():
+    """numpy's BLAS as threadpoolctl sees it: library, version, kernel (core type) and threads."""
+    try:
+        import numpy  # noqa: F401  (loads the BLAS so threadpoolctl can see it)
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return {"note": "threadpoolctl is not installed; BLAS kernel unknown"}
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            return {
+                "library": pool.get("internal_api"),
+                "version": pool.get("version"),
+                "kernel": pool.get("architecture"),
+                "threads": pool.get("num_threads"),
+                "file": os.path.basename(pool.get("filepath", "")),
+            }
+    return {"note": "no BLAS found by threadpoolctl"}
+
+
+def blas_threads():
+    """The number of threads numpy's BLAS uses (the count PyTorch is pinned to)."""
+    threads = blas_info().get("threads")
+    return int(threads) if threads else (os.cpu_count() or 1)
+
+
+def torch_info():
+    try:
+        import torch
+    except ImportError:
+        return None
+    config = torch.__config__.show()
+    blas = re.search(r"BLAS_INFO=([^,\s]+)", config)
+    capability = re.search(r"CPU capability usage: (\S+)", config)
+    return {"version": torch.__version__, "threads": torch.get_num_threads(),
+            "blas": blas.group(1) if blas else "unknown",
+            "cpu_capability": capability.group(1) if capability else "unknown"}
+
+
+def describe(command, unset_variables=None):
+    """A dict describing the machine and software, for the report and the JSON file."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": command,
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "load_average": [round(x, 2) for x in load] if load else None,
+        "os": os_name(),
+        "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
+        "packages": {name: version(name) for name in
+                     ("numpy", "autograd_mlp", "torch", "jax", "jaxlib", "autograd", "micrograd", "threadpoolctl",
+                      "matplotlib")},
+        "blas": blas_info(),
+        "blas_environment": {name: os.environ.get(name) for name in BLAS_VARIABLES},
+        "unset_for_this_run": unset_variables or {},
+        "torch": torch_info(),
+    }

@@ -1,0 +1,277 @@
+"""Turn measured results into the printed table, the Markdown report and the list of targets.
+
+``results`` is the plain dict that ``run.py`` also writes as JSON:
+``{"machine": {...}, "workloads": [...], "memory": [...], ...}`` where each
+workload has ``peers``, each with ``median``/``low``/``high`` seconds per unit
+(absent when the peer was not timed) and the checks' findings.
+"""
+
+from __future__ import annotations
+
+LIBRARY = "autograd_mlp"
+
+
+# ------------------------------------------------------------ lookups
+def _peer(workload, name=None, prefix=None):
+    for peer in workload["peers"]:
+        if peer["name"] == name or (prefix is not None and peer["name"].startswith(prefix)):
+            return peer
+    return None
+
+
+def _median(workload, name=None, prefix=None):
+    peer = _peer(workload, name, prefix)
+    return peer.get("median") if peer else None
+
+
+def _workload(results, id):
+    for workload in results["workloads"]:
+        if workload["id"] == id:
+            return workload
+    return None
+
+
+# ------------------------------------------------------------ numbers
+def us(seconds):
+    """Microseconds with a precision that suits their size."""
+    x = seconds * 1e6
+    if x >= 1000:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def ratio(x):
+    return f"{x:.2f}" if x < 10 else f"{x:.1f}" if x < 100 else f"{x:,.0f}"
+
+
+def mib(n):
+    return f"{n / 2**20:.2f}"
+
+
+# -------------------------------------------------------------- tables
+def workload_rows(workload):
+    """Header and rows (lists of strings) of one workload's table."""
+    unit = workload["unit"]
+    ref_time = _median(workload, workload["reference"])
+    header = [f"peer", f"µs/{unit} median", "min–max", f"× {workload['reference'].split(',')[0]}"]
+    baselines = [b for b in workload.get("baselines", []) if _median(workload, b)]
+    header += [f"speed-up vs {b}" for b in baselines]
+    header += ["grad rel. err", "note"]
+    rows = []
+    for peer in workload["peers"]:
+        median = peer.get("median")
+        err = peer.get("grad_error")
+        err_text = "reference" if peer["name"] == workload["reference"] else (f"{err:.1e}" if err is not None else "")
+        if median is None:
+            row = [peer["name"], "—", "", ""] + [""] * len(baselines) + [err_text, peer.get("note", "")]
+        else:
+            row = [peer["name"], us(median), f"{us(peer['low'])}–{us(peer['high'])}",
+                   ratio(median / ref_time) if ref_time else ""]
+            for b in baselines:
+                row.append(f"{ratio(_median(workload, b) / median)}×")
+            row += [err_text, peer.get("note", "")]
+        rows.append(row)
+    return header, rows
+
+
+def text_table(header, rows):
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    numeric = [i for i in range(1, len(header)) if header[i] != "note"]
+
+    def line(cells):
+        out = []
+        for i, cell in enumerate(cells):
+            out.append(str(cell).rjust(widths[i]) if i in numeric else str(cell).ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def markdown_table(header, rows):
+    def line(cells):
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    align = ["---"] + ["---:" if h != "note" else "---" for h in header[1:]]
+    return "\n".join([line(header), "| " + " | ".join(align) + " |"] + [line(r) for r in rows])
+
+
+def memory_rows(results):
+    header = ["workload", "peer", "peak MiB (model + buffers + step)", "transient MiB (step only)",
+              "× hand-numpy (peak)", "heap growth"]
+    rows = []
+    by_workload = {}
+    for m in results.get("memory", []):
+        by_workload.setdefault(m["workload"], []).append(m)
+    for wid, items in by_workload.items():
+        hand = next((m for m in items if m["name"] == "hand-numpy"), None)
+        for m in items:
+            growth = "" if m.get("growth") is None else f"{m['growth'] / 1024:+.1f} KiB over {m['steps']:,} steps"
+            rows.append([wid, m["name"], mib(m["peak"]), mib(m["transient"]),
+                         ratio(m["peak"] / hand["peak"]) if hand and hand["peak"] else "", growth])
+    return header, rows
+
+
+def cycle_rows(results, only=("W4",)):
+    header = ["workload", "peer", "objects freed by gc.collect() after one step", "len(gc.garbage)"]
+    rows = []
+    for workload in results["workloads"]:
+        if only and workload["group"] not in only:
+            continue
+        for peer in workload["peers"]:
+            if peer.get("cycles") is not None:
+                rows.append([workload["id"], peer["name"], f"{peer['cycles']:,}", str(peer["garbage"])])
+    return header, rows
+
+
+# ------------------------------------------------------------ targets
+def _faster(slow, fast):
+    return slow / fast if slow and fast else None
+
+
+def evaluate_targets(results):
+    """``[(target, measured, met)]`` with ``met`` None when a figure is missing."""
+    targets = []
+
+    def add(text, value, met, fmt):
+        targets.append((text, fmt.format(value) if value is not None else "not measured",
+                        None if value is None else bool(met(value))))
+
+    for id in ("W1", "W2"):
+        w = _workload(results, id)
+        if w is None:
+            continue
+        lib, hand, torch = _median(w, LIBRARY), _median(w, "hand-numpy"), _median(w, "torch")
+        add(f"{id}: ≤ 1.5× hand-numpy", lib / hand if lib and hand else None, lambda r: r <= 1.5, "{:.2f}×")
+        add(f"{id}: ≥ 3× faster than PyTorch", _faster(torch, lib), lambda r: r >= 3, "{:.2f}× faster")
+    for id in ("W3/float64", "W3/float32"):
+        w = _workload(results, id)
+        if w is None:
+            continue
+        lib, hand, torch = _median(w, LIBRARY), _median(w, "hand-numpy"), _median(w, "torch")
+        add(f"{id}: ≤ 1.1× hand-numpy", lib / hand if lib and hand else None, lambda r: r <= 1.1, "{:.2f}×")
+        add(f"{id}: faster than PyTorch", _faster(torch, lib), lambda r: r > 1, "{:.2f}× faster")
+    w = _workload(results, "W4")
+    if w is not None:
+        lib = _median(w, LIBRARY)
+        add("W4: ≥ 3× faster than micrograd (gc off)", _faster(_median(w, "micrograd (gc off)"), lib),
+            lambda r: r >= 3, "{:.2f}× faster")
+        add("W4: ≥ 10× faster than micrograd (gc on)", _faster(_median(w, "micrograd (gc on)"), lib),
+            lambda r: r >= 10, "{:.2f}× faster")
+    w = _workload(results, "W5")
+    if w is not None:
+        lib, torch = _median(w, prefix=LIBRARY + ","), _median(w, prefix="torch")
+        add("W5: less time per node than PyTorch's 20,000-node chain", _faster(torch, lib), lambda r: r > 1,
+            "{:.2f}× PyTorch's speed per node")
+    for id in ("W3/float64", "W3/float32"):
+        items = [m for m in results.get("memory", []) if m["workload"] == id]
+        if not items:
+            continue
+        lib = next((m for m in items if m["name"] == LIBRARY), None)
+        hand = next((m for m in items if m["name"] == "hand-numpy"), None)
+        add(f"{id}: peak memory ≤ 1.5× hand-numpy", lib["peak"] / hand["peak"] if lib and hand else None,
+            lambda r: r <= 1.5, "{:.2f}×")
+        if lib and lib.get("growth") is not None:
+            add(f"{id}: {lib['steps']:,} steps do not grow the heap (< 64 KiB)", lib["growth"] / 1024,
+                lambda kib: kib < 64, "{:+.1f} KiB")
+    w = _workload(results, "W4")
+    if w is not None:
+        peer = _peer(w, LIBRARY)
+        if peer and peer.get("cycles") is not None:
+            add("W4: a training step leaves no reference cycles", peer["cycles"], lambda n: n == 0 and not peer["garbage"],
+                "gc.collect() → {:,}")
+    return targets
+
+
+def target_rows(results):
+    mark = {True: "met", False: "NOT met", None: "—"}
+    return ["target", "measured", "status"], [[t, m, mark[ok]] for t, m, ok in evaluate_targets(results)]
+
+
+# --------------------------------------------------------- whole reports
+def machine_lines(machine):
+    blas = machine.get("blas", {})
+    env = {k: v for k, v in machine.get("blas_environment", {}).items() if v is not None}
+    torch = machine.get("torch")
+    packages = ", ".join(f"{k} {v}" for k, v in machine.get("packages", {}).items() if v)
+    lines = [
+        f"date: {machine['date']}",
+        f"command: {machine['command']}",
+        f"CPU: {machine['cpu']}, {machine['cores']} logical cores ({machine['usable_cores']} usable)",
+        f"load average at the end (1, 5, 15 min): {machine.get('load_average')}",
+        f"OS: {machine['os']}",
+        f"Python: {machine['python']}",
+        f"packages: {packages}",
+        "numpy BLAS: " + (", ".join(f"{k} {v}" for k, v in blas.items()) if blas else "unknown"),
+        "BLAS environment: " + (", ".join(f"{k}={v}" for k, v in env.items()) if env else "none of "
+                                + "/".join(machine.get("blas_environment", {})) + " set"),
+    ]
+    if machine.get("unset_for_this_run"):
+        lines.append("unset for this run (--native-blas): "
+                     + ", ".join(f"{k}={v}" for k, v in machine["unset_for_this_run"].items()))
+    if torch:
+        lines.append(f"PyTorch: {torch['version']}, {torch['threads']} intra-op threads (pinned to numpy's BLAS "
+                     f"count), BLAS {torch['blas']}, "
+                     f"CPU kernels {torch.get('cpu_capability', 'unknown')}")
+    if machine.get("packages", {}).get("jax"):
+        lines.append("JAX: XLA CPU backend with its own thread pool (not pinned)")
+    return lines
+
+
+def text_report(results):
+    parts = []
+    for workload in results["workloads"]:
+        parts.append(workload["title"])
+        parts.append(text_table(*workload_rows(workload)))
+        parts.append("")
+    if results.get("memory"):
+        parts += ["Memory (tracemalloc)", text_table(*memory_rows(results)), ""]
+    header, rows = cycle_rows(results)
+    if rows:
+        parts += ["Reference cycles", text_table(header, rows), ""]
+    if results.get("engine"):
+        for table in results["engine"]:
+            parts += [table["title"], text_table(table["header"], table["rows"]), ""]
+    header, rows = target_rows(results)
+    if rows:
+        parts += ["Targets", text_table(header, rows), ""]
+    parts += ["Machine"] + ["  " + line for line in machine_lines(results["machine"])]
+    return "\n".join(parts)
+
+
+def markdown_report(results):
+    m = results["machine"]
+    parts = [
+        "# Benchmark results",
+        "",
+        "Generated by `benchmarks/run.py --markdown`; every number below is as the harness printed it. "
+        "Regenerate it rather than editing it.",
+        "",
+        "## Machine and command",
+        "",
+    ]
+    parts += [f"- {line}" for line in machine_lines(m)]
+    parts += ["", f"Timing: {results['settings']}", ""]
+    header, rows = target_rows(results)
+    if rows:
+        parts += ["## Targets", "", markdown_table(header, rows), ""]
+    parts += ["## Time per step", ""]
+    for workload in results["workloads"]:
+        parts += [f"### {workload['title']}", "", markdown_table(*workload_rows(workload)), ""]
+    if results.get("memory"):
+        parts += ["## Memory (W3, tracemalloc)", "", markdown_table(*memory_rows(results)), ""]
+    header, rows = cycle_rows(results)
+    if rows:
+        parts += ["## Reference cycles (W4)", "", markdown_table(header, rows), ""]
+    if results.get("engine"):
+        parts += ["## Engine", ""]
+        for table in results["engine"]:
+            parts += [f"### {table['title']}", "", markdown_table(table["header"], table["rows"]), ""]
+    if results.get("profiles"):
+        parts += ["## Where the library spends its time (cProfile, top functions by own time)", ""]
+        for wid, text in results["profiles"].items():
+            parts += [f"### {wid}", "", "```", text.rstrip(), "```", ""]
+    if results.get("sweep_plot"):
+        parts += ["## Scaling", "", f"![time per step vs batch size and width]({results['sweep_plot']})", ""]
+    return "\n".join(parts).rstrip() + "\n"

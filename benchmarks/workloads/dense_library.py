@@ -1,0 +1,47 @@
+"""The dense workloads through this library's public API: Sequential, Dense, losses, SGD."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Peer
+
+_LOSS_NAMES = {"mse": "mean_squared_error", "bce": "binary_crossentropy", "cce": "categorical_crossentropy"}
+
+
+class LibraryDense(Peer):
+    """``Sequential([Dense(...), ...])`` trained with ``SGD(model.parameters(), lr=...)``."""
+
+    name = "autograd_mlp"
+
+    def __init__(self, spec, X, Y, params):
+        from autograd_mlp import SGD, Dense, Sequential, losses
+
+        self.spec, self.X, self.Y = spec, X, Y
+        layers = [
+            Dense(units, input_dim=fan_in, activation=act, dtype=spec.dtype)
+            for fan_in, units, act in zip(spec.sizes[:-1], spec.sizes[1:], spec.activations)
+        ]
+        self.model = Sequential(layers)
+        for i, layer in enumerate(layers):
+            layer.set_weights([params[2 * i], params[2 * i + 1]])
+        self.loss_fn = losses.get(_LOSS_NAMES[spec.loss])
+        self.params = self.model.parameters()
+        self.optimizer = SGD(self.params, lr=spec.lr)
+
+    def step(self):
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.Y, self.model(self.X))
+        loss.backward()
+        self.optimizer.step()
+
+    def gradients(self):
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.Y, self.model(self.X))
+        loss.backward()
+        grads = [np.array(p.grad, copy=True) for p in self.params]
+        self.optimizer.zero_grad()
+        return float(loss.data), grads
+
+    def parameters(self):
+        return [np.array(p.data, copy=True) for p in self.params]
