@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from autograd_mlp import Dense, Dropout, Sequential, losses
+from autograd_mlp import Dense, Dropout, Sequential, Value, losses
 from autograd_mlp.reference import gradients as reference_gradients
 from autograd_mlp.reference import worked_example
 from autograd_mlp.viz.network import draw_network
@@ -143,6 +143,13 @@ def test_other_models_and_layers_are_refused():
         draw_network(Sequential([Dense(2, input_dim=2), Sequential([Dense(1)])]))
     with pytest.raises(ValueError, match="at least one Dense"):
         draw_network(Sequential([Dropout(0.5)]))
+
+
+def test_input_case_as_list_or_value():
+    ex, model = course_network()
+    expected = draw_network(model, x=ex.x).source
+    assert draw_network(model, x=[1.0, 0.0]).source == expected
+    assert draw_network(model, x=Value(ex.x)).source == expected
 
 
 @pytest.mark.parametrize("x", [[1.0, 0.0, 3.0], np.ones((2, 2)), np.ones((1, 1, 2))])

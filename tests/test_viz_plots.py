@@ -50,6 +50,25 @@ def test_history_one_subplot_per_quantity_training_and_validation_together(tmp_p
     assert path.read_bytes().startswith(PNG_SIGNATURE)
 
 
+def test_history_returned_by_fit():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 2))
+    y = (x.sum(axis=1) > 0).astype(float)
+    model = Sequential([Dense(3, input_dim=2, activation="tanh"), Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["binary_accuracy"])
+    history = model.fit(x, y, epochs=3, validation_split=0.25, verbose=0)
+    fig = plot_history(history)
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "binary_accuracy"]
+    assert lines_of(fig.axes[0])["validation"] == history.history["val_loss"]
+
+
+def test_history_epoch_numbers_are_used_when_known():
+    history = FakeHistory({"loss": [0.5, 0.4]})
+    history.epoch = [5, 6]  # training resumed at initial_epoch=5
+    fig = plot_history(history)
+    assert list(fig.axes[0].get_lines()[0].get_xdata()) == [6, 7]
+
+
 def test_history_from_a_dict_and_chosen_keys(tmp_path):
     path = tmp_path / "loss.svg"
     fig = plot_history(HISTORY, keys=["val_loss"], to_file=str(path))

@@ -82,7 +82,7 @@ def _check_widths(stages, max_width):
 def _activations(stages, x):
     """Each layer's activations for one input case (Dropout is the identity at inference)."""
     try:
-        case = np.asarray(x, dtype=np.float64)
+        case = np.asarray(x.data if isinstance(x, Value) else x, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(f"draw_network: x must be a numeric array, got {type(x).__name__}") from None
     n_in = stages[0][0].input_dim

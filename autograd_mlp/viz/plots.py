@@ -57,6 +57,16 @@ def save_figure(fig, path, dpi=110):
     return path
 
 
+def _array(data, what):
+    """Data as a float array (a Value gives its data: these plots never differentiate)."""
+    if isinstance(data, Value):
+        data = data.data
+    try:
+        return np.asarray(data, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be a numeric array, got {type(data).__name__}") from None
+
+
 def _check_to_file(to_file):
     if to_file is not None:
         file_format(to_file, RENDER_FORMATS)
@@ -115,6 +125,9 @@ def plot_history(history, keys=None, to_file=None):
     _check_to_file(to_file)
     curves = _history_dict(history)
     names = _quantities(curves, keys)
+    # A History knows its epoch numbers (0-based, and not starting at 0 when
+    # fit resumed with initial_epoch); a plain dict counts from 1.
+    epochs = getattr(history, "epoch", None)
     Figure = _figure_class()
     columns = min(len(names), 3)
     rows = math.ceil(len(names) / columns)
@@ -124,8 +137,11 @@ def plot_history(history, keys=None, to_file=None):
         for key, label, style in ((name, "training", "-"), ("val_" + name, "validation", "--")):
             if key in curves:
                 values = curves[key]
-                ax.plot(np.arange(1, len(values) + 1), values, style, marker="o" if len(values) < 30 else None,
-                        markersize=3, label=label)
+                if epochs is not None and len(epochs) == len(values):
+                    xs = np.asarray(epochs, dtype=np.float64) + 1
+                else:
+                    xs = np.arange(1, len(values) + 1)
+                ax.plot(xs, values, style, marker="o" if len(values) < 30 else None, markersize=3, label=label)
         ax.set_title(name)
         ax.set_xlabel("epoch")
         ax.grid(True, alpha=0.3)
@@ -153,7 +169,7 @@ def _predict(model, points):
 
 
 def _class_labels(y, n):
-    arr = np.asarray(y)
+    arr = np.asarray(y.data if isinstance(y, Value) else y)
     if arr.ndim == 2 and arr.shape[1] > 1:
         arr = np.argmax(arr, axis=1)
     arr = arr.reshape(-1)
@@ -176,7 +192,7 @@ def plot_decision_boundary(model, x, y, to_file=None, resolution=200, threshold=
     _check_to_file(to_file)
     if not callable(model):
         raise TypeError(f"plot_decision_boundary expects a callable model, got {type(model).__name__}")
-    points = np.asarray(x, dtype=np.float64)
+    points = _array(x, "plot_decision_boundary: x")
     if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
         raise ValueError(f"plot_decision_boundary: x must have shape (n, 2), got {points.shape}")
     if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= resolution <= 2000:
@@ -309,8 +325,8 @@ def compare_learning_rates(make_model, x, y, learning_rates, loss="mse", epochs=
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
                                    or batch_size < 1):
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
-    inputs = np.asarray(x, dtype=np.float64)
-    targets = np.asarray(y, dtype=np.float64)
+    inputs = _array(x, "compare_learning_rates: x")
+    targets = _array(y, "compare_learning_rates: y")
     if inputs.ndim == 0 or targets.ndim == 0 or inputs.shape[0] != targets.shape[0] or inputs.shape[0] == 0:
         raise ValueError(f"x and y must have the same number of rows (at least one), got shapes "
                          f"{inputs.shape} and {targets.shape}")
