@@ -46,7 +46,7 @@ def test_importance_stacks_outputs_and_folds_the_rest():
     e = explanation(outputs=3, m=6)
     ax = plot_importance(e, max_display=4).axes[0]
     labels = labels_top_down(ax)
-    assert labels[-1] == "3 other features" and len(labels) == 4
+    assert labels[-1] == "sum of 3 other features" and len(labels) == 4
     assert labels[:3] == e.ranking()[:3]
     assert len(ax.patches) == 4 * 3
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["output 0", "output 1", "output 2"]

@@ -89,7 +89,7 @@ def _save(fig, to_file):
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
-            fig.savefig(handle, format=ext, dpi=fig.dpi, bbox_inches="tight")
+            fig.savefig(handle, format=ext, dpi=fig.dpi)
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
@@ -121,7 +121,7 @@ def plot_importance(expl, to_file=None, max_display=20, title=None):
     if len(order) > max_display:
         rest = len(order) - (max_display - 1)
         rows = np.vstack([rows[:max_display - 1], rows[max_display - 1:].sum(axis=0)])
-        names = names[:max_display - 1] + [f"{rest} other features"]
+        names = names[:max_display - 1] + [f"sum of {rest} other features"]
     fig = Figure(figsize=(7.5, 1.2 + 0.38 * len(names)), dpi=110, layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(names))[::-1]
@@ -285,10 +285,11 @@ def plot_waterfall(expl, index=0, output=None, to_file=None, max_display=10, tit
     ax.set_ylim(-1.1, len(steps) + 0.1)
     low = min(np.min(np.minimum(starts, starts + steps)), base, end)
     high = max(np.max(np.maximum(starts, starts + steps)), base, end)
-    ax.set_xlim(low - 0.12 * span, high + 0.12 * span)
-    ax.text(base, -0.8, f"{base_label} = {_format_number(base)}", ha="center", va="center", fontsize=9,
+    # Room beyond the outermost bars for their value labels.
+    ax.set_xlim(low - 0.2 * span, high + 0.2 * span)
+    ax.text(base, -0.8, f"{base_label} = {base:.5g}", ha="center", va="center", fontsize=9,
             color="#333333", bbox=_LABEL_BOX, zorder=3)
-    ax.text(end, len(steps) - 0.2, f"f(x) = {_format_number(end)}", ha="center", va="center", fontsize=9,
+    ax.text(end, len(steps) - 0.2, f"f(x) = {end:.5g}", ha="center", va="center", fontsize=9,
             color="#333333", bbox=_LABEL_BOX, zorder=3)
     ax.set_xlabel(f"model output ({_value_label(expl)}s add up from the base value)")
     row_label = index if index >= 0 else expl.n_rows + index
