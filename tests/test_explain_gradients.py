@@ -113,7 +113,8 @@ def test_expected_gradients_estimate_integrated_gradients_averaged_over_the_back
     """E_α over the path is IG with baseline b, so the expectation is (1/B) Σ_b IG(x; b)."""
     rng = np.random.default_rng(5)
     model = mlp(rng, 3, (6,), 1, "tanh", "sigmoid")
-    x, background = rng.normal(size=(3, 3)), rng.normal(size=(8, 3))
+    # Inputs away from the background, so that the gradient changes along the path.
+    x, background = 2.0 * rng.normal(size=(3, 3)), rng.normal(size=(8, 3))
     target = np.mean([integrated_gradients(model, x, baseline=b, steps=200).values for b in background], axis=0)
     e = expected_gradients(model, x, background, samples=3000, seed=1)
     z = np.abs(e.values - target) / e.std_errors
