@@ -1,0 +1,163 @@
+"""Numeric CSV tables for the command line: read with exact line and column in every error, write atomically.
+
+A table is a header row of column names followed by rows of numbers, one
+field per column, separated by commas (the :mod:`csv` module's rules for
+quoting).  Reading accepts a UTF-8 byte-order mark in front of the header and
+skips blank lines (a file often ends with a few); everything else that is not
+a rectangular table of finite numbers is refused with a :class:`CsvError`
+naming the file, the line (as an editor numbers it, from 1) and the column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..viz.rendering import atomic_write
+
+__all__ = ["CsvError", "Table", "read_table", "format_table", "write_table"]
+
+
+class CsvError(ValueError):
+    """A CSV file that is not a table of numbers; the message says where (file, line, column)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """The numbers of a CSV file: ``values[r, c]`` is row r's field in column ``columns[c]``.
+
+    ``lines[r]`` is the line of the file that row r came from, for messages
+    about a row found later (a label a model cannot take, say).
+    """
+
+    path: str
+    columns: list
+    values: np.ndarray
+    lines: list
+
+    def column(self, name):
+        """One column as a 1-D array; CsvError naming the columns there are when ``name`` is not one."""
+        return self.values[:, self.index(name)]
+
+    def index(self, name):
+        try:
+            return self.columns.index(name)
+        except ValueError:
+            raise CsvError(f"{self.path}: no column {name!r}; the header has {_listed(self.columns)}") from None
+
+    def select(self, names):
+        """The columns called ``names``, in that order, as an (rows, len(names)) array."""
+        return self.values[:, [self.index(name) for name in names]]
+
+
+def _listed(names, limit=12):
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _blank(fields):
+    return all(not field.strip() for field in fields)
+
+
+def _number(text, path, line, column):
+    """The float a field spells; CsvError for text, an empty field, NaN or infinity."""
+    stripped = text.strip()
+    where = f"{path}, line {line}, column {column!r}"
+    if not stripped:
+        raise CsvError(f"{where}: expected a number, got an empty field")
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise CsvError(f"{where}: expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise CsvError(f"{where}: expected a finite number, got {text!r}")
+    return value
+
+
+def _header(fields, path, line):
+    names = [field.strip() for field in fields]
+    for position, name in enumerate(names, start=1):
+        if not name:
+            raise CsvError(f"{path}, line {line}: the header's field {position} is empty; every column needs a name")
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise CsvError(f"{path}, line {line}: the header names column {name!r} twice")
+        seen.add(name)
+    return names
+
+
+def read_table(path):
+    """Read a CSV file of numbers with a header row into a :class:`Table`.
+
+    Raises :class:`CsvError` (a ValueError) for a file that is empty, has no
+    data rows, a header with an empty or repeated name, a row with more or
+    fewer fields than the header, or a field that is not a finite number;
+    ``FileNotFoundError`` (and other ``OSError``) when the file cannot be read.
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    # A byte-order mark would otherwise glue itself to the first column's name.
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CsvError(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header, rows, lines = None, [], []
+    try:
+        for fields in reader:
+            # reader.line_num counts the physical lines read so far, so it is the
+            # row's last line; a quoted field spanning lines is rare in numeric data.
+            line = reader.line_num
+            if _blank(fields):
+                continue
+            if header is None:
+                header = _header(fields, path, line)
+                continue
+            if len(fields) != len(header):
+                raise CsvError(
+                    f"{path}, line {line}: expected {len(header)} fields like the header, got {len(fields)}"
+                )
+            rows.append([_number(field, path, line, name) for field, name in zip(fields, header)])
+            lines.append(line)
+    except csv.Error as exc:
+        raise CsvError(f"{path}, line {reader.line_num}: not valid CSV ({exc})") from None
+    if header is None:
+        raise CsvError(f"{path}: the file is empty; expected a header row of column names, then rows of numbers")
+    if not rows:
+        raise CsvError(f"{path}: the header has no data rows under it")
+    return Table(path, header, np.array(rows, dtype=np.float64), lines)
+
+
+def _field(value):
+    if isinstance(value, str):
+        return value
+    number = float(value)
+    # repr gives the shortest text that reads back as the same float.
+    return str(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
+
+
+def format_table(columns, rows):
+    """CSV text: the header ``columns``, then one line per row (numbers written to read back exactly)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_field(value) for value in row])
+    return buffer.getvalue()
+
+
+def write_table(path, columns, rows):
+    """Write :func:`format_table`'s text to ``path`` atomically (a temporary file renamed over it)."""
+    atomic_write(path, format_table(columns, rows).encode("utf-8"))
+    return path
