@@ -196,3 +196,14 @@ def test_bad_input_is_refused_with_a_message(call, error, message):
     model = mlp(np.random.default_rng(0), 3, (2,), 2)
     with pytest.raises(error, match=message):
         call(model)
+
+
+def test_any_function_of_values_with_one_number_per_row():
+    """A plain function f(x) = Σ_i x_i² (shape (n,)): gradient 2x, IG from 0 exactly x_i² with the midpoint rule."""
+    f = lambda z: (z * z).sum(axis=1)  # noqa: E731
+    x = np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]])
+    np.testing.assert_allclose(saliency(f, x).values, np.abs(2 * x))
+    np.testing.assert_allclose(gradient_x_input(f, x).values, 2 * x * x)
+    ig = integrated_gradients(f, x, steps=1, rule="midpoint")  # the integrand is linear in α
+    np.testing.assert_allclose(ig.values, x * x)
+    assert ig.values.shape == (2, 3) and ig.base_values.shape == (2,)
