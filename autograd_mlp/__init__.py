@@ -18,6 +18,7 @@ from . import callbacks, data, metrics, training
 from .training import History, Model, load_model
 from . import viz
 from .viz import draw_graph, draw_network, plot_model
+from . import explain
 
 __version__ = "0.1.0"
 
@@ -28,4 +29,5 @@ __all__ = [
     "SGD", "Adam", "RMSprop", "ExponentialDecay", "StepDecay",
     "callbacks", "data", "metrics", "training", "Model", "History", "load_model",
     "viz", "draw_graph", "draw_network", "plot_model",
+    "explain",
 ]
