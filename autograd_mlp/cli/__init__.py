@@ -25,6 +25,8 @@ import os
 import re
 import sys
 
+import numpy as np
+
 from .errors import CommandError
 from .parser import PROG, build_parser
 
@@ -80,7 +82,10 @@ def main(argv=None):
         return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
     handler = _handlers()[args.command]
     try:
-        return int(handler(args) or 0)
+        # numpy's overflow warnings would add lines to stderr; a loss that stops
+        # being finite is reported by fit itself, as one error.
+        with np.errstate(all="ignore"):
+            return int(handler(args) or 0)
     except CommandError as exc:
         return _fail(args.command, exc, exc.status)
     except BrokenPipeError:

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from .. import metrics, optim
+from .. import losses, metrics, optim
 from ..data import Standardizer, train_val_test_split
 from ..nn import Dense, Sequential
 from ..nn.init import set_seed
@@ -23,7 +23,7 @@ from .csvdata import format_table
 from .errors import DataError, UsageError
 from .loading import check_output_file, feature_matrix, load_model_and_info, read_data, target_column
 from .modelinfo import ModelInfo, load, save, sidecar_path
-from .tasks import (classes_of, decode_predictions, encode_target, infer_task, predicted_labels,
+from .tasks import (classes_of, decode_predictions, encode_target, infer_task, one_hot_targets, predicted_labels,
                     prediction_columns, settings_for)
 
 __all__ = ["train", "evaluate", "predict", "summary", "draw"]
@@ -78,9 +78,11 @@ def train(args):
     classes = classes_of(task, y_raw, target, table.path)
     settings = settings_for(task, len(classes) if classes else 1)
     output_activation = settings.output_activation if args.output_activation == "auto" else args.output_activation
-    loss = settings.loss if args.loss == "auto" else args.loss
+    loss = settings.loss if args.loss == "auto" else losses.name_of(losses.get(args.loss))
+    if loss in ("sparse_categorical_crossentropy", "categorical_crossentropy") and task != "multiclass":
+        raise UsageError(f"--loss {loss} needs a multiclass target (--task multiclass); the target is {task}")
     x = table.select(features)
-    y = encode_target(y_raw, classes, table, target)
+    y = encode_target(y_raw, classes, table, target, one_hot=one_hot_targets(task, loss))
 
     (x_train, y_train), validation = _split(x, y, args.validation_split, args.seed, classes is not None, table.path)
     standardizer = Standardizer().fit(x_train) if args.standardize else None
@@ -128,7 +130,8 @@ def evaluate(args):
         raise DataError(f"{args.model}: the model was saved without a loss (never compiled), so it cannot be evaluated")
     y_raw = target_column(table, info, args.model)
     x = feature_matrix(table, info)
-    y = encode_target(y_raw, info.classes, table, info.target)
+    loss = model.get_compile_config()["loss"]
+    y = encode_target(y_raw, info.classes, table, info.target, one_hot=one_hot_targets(info.task, loss))
     inputs = info.inputs(x)
     logs = model.evaluate(inputs, y, return_dict=True)
     print(f"{table.path}: {len(x)} rows; target {info.target!r} ({info.task})")
@@ -136,7 +139,7 @@ def evaluate(args):
         print(f"{key}: {value:.4f}")
     if info.classes is not None:
         predicted = predicted_labels(info.task, info.classes, model.predict(inputs))
-        labels = np.asarray(info.classes)[y[:, 0].astype(int)]
+        labels = y_raw.astype(np.int64)
         for line in _confusion_lines(labels, predicted, info.classes):
             print(line)
     return 0

@@ -12,7 +12,9 @@ The rule when the task is not given (``auto``):
 
 A classifier's labels are kept as the sorted list of the target's distinct
 values (``classes``); the network sees class k as the index k, so labels need
-not start at 0 or be consecutive.
+not start at 0 or be consecutive.  A multi-class target goes to sparse
+categorical cross-entropy as that index and to any other loss (chosen with
+``--loss``) as a one-hot row.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 from .errors import DataError
 
 __all__ = ["TASKS", "MAX_CLASSES", "TaskSettings", "infer_task", "settings_for", "classes_of",
-           "encode_target", "decode_predictions", "predicted_labels", "prediction_columns"]
+           "encode_target", "one_hot_targets", "decode_predictions", "predicted_labels", "prediction_columns"]
 
 TASKS = ("binary", "multiclass", "regression")
 
@@ -89,8 +91,13 @@ def settings_for(task, n_classes):
     return TaskSettings(1, "linear", "mean_squared_error", ("mae",))
 
 
-def encode_target(y, classes, table, target):
-    """The network's target column (rows, 1): the class index of each label, or the values themselves.
+def one_hot_targets(task, loss):
+    """Whether a multi-class target is given to the loss as one-hot rows (any loss but the sparse one)."""
+    return task == "multiclass" and loss != "sparse_categorical_crossentropy"
+
+
+def encode_target(y, classes, table, target, one_hot=False):
+    """The network's targets: the class index of each label (rows, 1), one-hot rows, or the values themselves.
 
     A label that is not one of ``classes`` (a value the model never saw) is
     a DataError naming its line in the file.
@@ -106,6 +113,8 @@ def encode_target(y, classes, table, target):
         row = int(np.argmax(unknown))
         raise DataError(f"{table.path}, line {table.lines[row]}, column {target!r}: label {y[row]:g} is not one "
                         f"of the model's classes {classes}")
+    if one_hot:
+        return np.eye(len(classes))[index]
     return index.astype(np.float64).reshape(-1, 1)
 
 
