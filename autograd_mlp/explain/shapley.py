@@ -144,7 +144,8 @@ def permutation_shapley(model, x, background, n_permutations=64, antithetic=True
     − v(P_i), P_i the features before i in π, has expectation φ_i (every
     order is equally likely, which is exactly the Shapley weighting).  Each
     order costs M − 1 coalition values (v(∅) = E_b f(b) and v(N) = f(x) are
-    shared), i.e. (M − 1) · B model rows per input row.
+    shared), i.e. (M − 1) · B model rows per input row (twice that with
+    antithetic pairs).
 
     With ``antithetic=True`` each sampled order is also walked backwards and
     the two contributions are averaged into one sample; the reversed order
