@@ -158,16 +158,18 @@ class Value:
         out.data = data
         out.grad = None
         out.name = None
-        if _grad_enabled and any(p.requires_grad for p in parents):
-            out.requires_grad = True
-            out._parents = parents
-            out._op = op
-            out._ctx = ctx
-        else:
-            out.requires_grad = False
-            out._parents = ()
-            out._op = None
-            out._ctx = ()
+        if _grad_enabled:
+            for parent in parents:
+                if parent.requires_grad:
+                    out.requires_grad = True
+                    out._parents = parents
+                    out._op = op
+                    out._ctx = ctx
+                    return out
+        out.requires_grad = False
+        out._parents = ()
+        out._op = None
+        out._ctx = ()
         return out
 
     # ------------------------------------------------------------------ info
@@ -348,22 +350,21 @@ def topological_order(root):
     compares data.
     """
     order = []
-    visited = set()
-    # Each stack entry is (node, parents_done): a node is emitted the second
-    # time it is popped, after all its parents were pushed and emitted.
-    stack = [(root, False)]
+    visited = {id(root)}
+    # Each stack entry is a node and an iterator over its parents; a node is
+    # emitted once that iterator is exhausted, i.e. after all its parents.
+    stack = [(root, iter(root._parents))]
+    push, pop, emit, seen = stack.append, stack.pop, order.append, visited.add
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for parent in node._parents:
+        node, parents = stack[-1]
+        for parent in parents:
             if id(parent) not in visited:
-                stack.append((parent, False))
+                seen(id(parent))
+                push((parent, iter(parent._parents)))
+                break
+        else:
+            pop()
+            emit(node)
     return order
 
 
@@ -377,6 +378,8 @@ def _seed(root, grad):
             )
         if type(root.data) is float:
             return 1.0
+        if isinstance(root.data, np.generic):
+            return root.data.dtype.type(1)  # a numpy scalar (the result of a full reduction)
         return np.ones_like(root.data)
     g = grad.data if isinstance(grad, Value) else grad
     if np.shape(g) != root.shape:
@@ -410,10 +413,11 @@ def _backprop(root, grad, create_graph):
     else:
         grad_mode = contextlib.nullcontext()
     pending = {id(root): seed}
+    take, peek = pending.pop, pending.get
     reached = []
     with grad_mode:
         for node in reversed(order):
-            g = pending.pop(id(node), None)
+            g = take(id(node), None)
             if g is None:
                 continue
             reached.append((node, g))
@@ -430,17 +434,21 @@ def _backprop(root, grad, create_graph):
                 args, ans = parents, node
             else:
                 args, ans = [p.data for p in parents], node.data
+            ctx = node._ctx
+            # Most ops give one rule per input; fused ops with many inputs give
+            # one ``joint`` rule that returns all input gradients at once.
+            joint = op.joint(g, ans, *args, *ctx) if op.joint is not None else None
             for i, parent in enumerate(parents):
                 if not parent.requires_grad:
                     continue
-                gi = op.vjps[i](g, ans, *args, *node._ctx)
+                gi = joint[i] if joint is not None else op.vjps[i](g, ans, *args, *ctx)
                 key = id(parent)
-                previous = pending.get(key)
+                previous = peek(key)
                 if previous is None:
                     # A rule may hand back its input adjoint itself (``+``) or a
                     # view of it; a leaf's .grad must own its memory, so that an
                     # in-place change to it cannot alter another node's gradient.
-                    if parent._op is None and type(gi) is np.ndarray and (gi is g or gi.base is not None):
+                    if type(gi) is np.ndarray and parent._op is None and (gi is g or gi.base is not None):
                         gi = gi.copy()
                     pending[key] = gi
                 else:

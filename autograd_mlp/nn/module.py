@@ -1,6 +1,6 @@
 """``Module``: the base of layers and models, with PyTorch's names.
 
-A module owns parameters (Values held as attributes) and sub-modules
+A module owns parameters (Values held as attributes, or in lists of them) and sub-modules
 (modules held as attributes, or in lists/tuples of them).  It finds both by
 looking at its attributes, so a subclass only assigns them::
 
@@ -77,6 +77,11 @@ class Module:
         for name, value in self._public_items():
             if isinstance(value, Value):
                 yield prefix + name, value
+            elif isinstance(value, (list, tuple)):
+                # a list of scalar Values, e.g. a neuron's weights (like PyTorch's ParameterList)
+                for i, item in enumerate(value):
+                    if isinstance(item, Value):
+                        yield f"{prefix}{name}.{i}", item
         for name, child in self.named_children():
             yield from child._named_parameters(f"{prefix}{name}.")
 
