@@ -43,22 +43,37 @@ def version(package):
 
 
 def blas_info():
-    """numpy's BLAS as threadpoolctl sees it: library, version, kernel (core type) and threads."""
+    """numpy's BLAS as threadpoolctl sees it: library, version, kernel (core type) and threads.
+
+    Other BLAS libraries loaded in the process (SciPy brings its own) are listed
+    under ``others``; numpy's is the one every matrix product here goes through.
+    """
     try:
         import numpy  # noqa: F401  (loads the BLAS so threadpoolctl can see it)
         from threadpoolctl import threadpool_info
     except ImportError:
         return {"note": "threadpoolctl is not installed; BLAS kernel unknown"}
-    for pool in threadpool_info():
-        if pool.get("user_api") == "blas":
-            return {
-                "library": pool.get("internal_api"),
-                "version": pool.get("version"),
-                "kernel": pool.get("architecture"),
-                "threads": pool.get("num_threads"),
-                "file": os.path.basename(pool.get("filepath", "")),
-            }
-    return {"note": "no BLAS found by threadpoolctl"}
+    pools = [pool for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    if not pools:
+        return {"note": "no BLAS found by threadpoolctl"}
+    numpy_pools = [pool for pool in pools if "numpy" in pool.get("filepath", "")]
+    main = (numpy_pools or pools)[0]
+
+    def summary(pool):
+        return {
+            "library": pool.get("internal_api"),
+            "version": pool.get("version"),
+            "kernel": pool.get("architecture"),
+            "threads": pool.get("num_threads"),
+            "file": os.path.basename(pool.get("filepath", "")),
+        }
+
+    info = summary(main)
+    others = [summary(pool) for pool in pools if pool is not main]
+    if others:
+        info["others"] = "; ".join(f"{o['file']} ({o['library']} {o['version']}, {o['kernel']}, "
+                                   f"{o['threads']} threads)" for o in others)
+    return info
 
 
 def blas_threads():

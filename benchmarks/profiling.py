@@ -33,7 +33,7 @@ def profile(peer, steps, top=12):
         rows.append((tottime, cumtime, nc, f"{_short(filename)}:{line}({function})"))
     rows.sort(reverse=True)
     out = io.StringIO()
-    out.write(f"{steps} steps, {total:.3f} s profiled ({total / steps * 1e6:,.0f} µs/step under the profiler)\n")
+    out.write(f"{steps} step{'s' if steps != 1 else ''}, {total:.3f} s profiled ({total / steps * 1e6:,.0f} µs/step under the profiler)\n")
     out.write(f"{'own s':>8} {'own %':>6} {'cum s':>8} {'calls/step':>11}  function\n")
     for tottime, cumtime, calls, where in rows[:top]:
         out.write(f"{tottime:8.3f} {100 * tottime / total:5.1f}% {cumtime:8.3f} {calls / steps:11,.0f}  {where}\n")

@@ -207,6 +207,8 @@ def machine_lines(machine):
         "BLAS environment: " + (", ".join(f"{k}={v}" for k, v in env.items()) if env else "none of "
                                 + "/".join(machine.get("blas_environment", {})) + " set"),
     ]
+    if machine.get("blas_threads_limited_to"):
+        lines.append(f"BLAS threads limited to {machine['blas_threads_limited_to']} in-process by --blas-threads")
     if machine.get("unset_for_this_run"):
         lines.append("unset for this run (--native-blas): "
                      + ", ".join(f"{k}={v}" for k, v in machine["unset_for_this_run"].items()))

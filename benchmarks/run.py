@@ -50,6 +50,9 @@ def parse_args(argv):
     p.add_argument("--native-blas", action="store_true",
                    help="re-run this command with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its "
                         "environment (this process only), so OpenBLAS picks its kernel for the real CPU")
+    p.add_argument("--blas-threads", type=int, metavar="N",
+                   help="limit numpy's BLAS to N threads in this process (threadpoolctl); PyTorch follows. "
+                        "On a busy shared machine N=1 avoids threads spinning against other processes")
     p.add_argument("--unset-record", default="", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.repeats is None:
@@ -99,9 +102,20 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
+def limit_blas(args):
+    """Apply --blas-threads to every BLAS loaded so far (a peer's import may have brought a new one)."""
+    if args.blas_threads is None:
+        return None
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=args.blas_threads, user_api="blas")
+
+
 def run_workload(workload, args):
     log(f"== {workload.title}")
-    statuses = checks.verify(workload, checks.build_peers(workload))
+    statuses = checks.build_peers(workload)
+    limiter = limit_blas(args)  # noqa: F841  (kept alive while this workload runs)
+    statuses = checks.verify(workload, statuses)
     for s in statuses:
         if s.ok:
             s.cycles, s.garbage = checks.count_cycles(s.peer)
@@ -157,6 +171,15 @@ def main(argv=None):
     args = parse_args(argv)
     if args.native_blas:
         reexec_without_blas_overrides(argv)
+    limiter = None
+    if args.blas_threads is not None:
+        try:
+            import threadpoolctl  # noqa: F401
+        except ImportError:
+            raise SystemExit("--blas-threads needs threadpoolctl (pip install threadpoolctl)") from None
+        if args.blas_threads < 1:
+            raise SystemExit(f"--blas-threads must be >= 1, got {args.blas_threads}")
+        limiter = limit_blas(args)  # kept for the whole run
     threads = machine.blas_threads()
     all_workloads = wl.build(threads, chain_ops=args.chain_ops, chain_peer_ops=args.peer_chain_ops)
     workloads = select(all_workloads, args.only)
@@ -181,6 +204,8 @@ def main(argv=None):
     command = "python benchmarks/run.py " + " ".join(shown_arguments(argv))
     unset = dict(item.split("=", 1) for item in args.unset_record.split(",") if "=" in item)
     results["machine"] = machine.describe(command.strip(), unset)
+    if limiter is not None:
+        results["machine"]["blas_threads_limited_to"] = args.blas_threads
     print(report.text_report(results))
     if results.get("profiles"):
         for wid, text in results["profiles"].items():
