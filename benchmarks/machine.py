@@ -7,6 +7,7 @@ import importlib.metadata
 import os
 import platform
 import re
+import subprocess
 import sys
 
 BLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
@@ -95,6 +96,21 @@ def torch_info():
             "cpu_capability": capability.group(1) if capability else "unknown"}
 
 
+def library_revision():
+    """The repository commit the library was measured at, and whether its files had uncommitted changes."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd_mlp"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if not commit:
+        return None
+    return commit + (" with uncommitted changes in autograd_mlp/" if dirty else "")
+
+
 def describe(command, unset_variables=None):
     """A dict describing the machine and software, for the report and the JSON file."""
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -103,6 +119,7 @@ def describe(command, unset_variables=None):
     except AttributeError:
         usable = os.cpu_count()
     return {
+        "library_revision": library_revision(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": command,
         "cpu": cpu_model(),

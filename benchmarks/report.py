@@ -198,8 +198,11 @@ def machine_lines(machine):
     lines = [
         f"date: {machine['date']}",
         f"command: {machine['command']}",
+        f"library: git commit {machine.get('library_revision') or 'unknown'}",
         f"CPU: {machine['cpu']}, {machine['cores']} logical cores ({machine['usable_cores']} usable)",
-        f"load average at the end (1, 5, 15 min): {machine.get('load_average')}",
+        f"load average (1, 5, 15 min) at the start: {machine.get('load_average_at_start')}, "
+        f"at the end: {machine.get('load_average')} (more than the core count means other processes "
+        f"competed for the CPU)",
         f"OS: {machine['os']}",
         f"Python: {machine['python']}",
         f"packages: {packages}",

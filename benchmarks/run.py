@@ -181,6 +181,7 @@ def main(argv=None):
             raise SystemExit(f"--blas-threads must be >= 1, got {args.blas_threads}")
         limiter = limit_blas(args)  # kept for the whole run
     threads = machine.blas_threads()
+    load_at_start = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     all_workloads = wl.build(threads, chain_ops=args.chain_ops, chain_peer_ops=args.peer_chain_ops)
     workloads = select(all_workloads, args.only)
     results = {"settings": f"{args.repeats} repeats per peer, blocks of >= {args.seconds:g} s, round-robin; "
@@ -204,6 +205,7 @@ def main(argv=None):
     command = "python benchmarks/run.py " + " ".join(shown_arguments(argv))
     unset = dict(item.split("=", 1) for item in args.unset_record.split(",") if "=" in item)
     results["machine"] = machine.describe(command.strip(), unset)
+    results["machine"]["load_average_at_start"] = load_at_start
     if limiter is not None:
         results["machine"]["blas_threads_limited_to"] = args.blas_threads
     print(report.text_report(results))
