@@ -294,9 +294,9 @@ class _BaseMLP(BaseEstimator):
         settings = _Settings(self)
         if incremental and settings.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True; use fit, or early_stopping=False")
+        rng = check_random_state(self.random_state)
         first = not hasattr(self, "model_") or (not settings.warm_start and not incremental)
         X, Y, labels = self._validate_fit_data(X, y, settings, first, incremental, classes)
-        rng = check_random_state(self.random_state)
         if first:
             self._initialize(X.shape[1], Y.shape[1], settings, rng)
         if not incremental or not hasattr(self, "_optimizer"):
