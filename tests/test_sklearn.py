@@ -528,3 +528,22 @@ def test_the_pipeline_example_runs_and_classifies_well():
     assert results["cv_scores"].mean() > 0.95
     assert results["test_accuracy"] > 0.93
     assert set(results["best_params"]) == {"mlp__alpha", "mlp__hidden_layer_sizes"}
+
+
+# ---------------------------------------------------------------- the benchmark
+def test_the_comparison_script_writes_its_table(tmp_path):
+    target = tmp_path / "results.md"
+    done = subprocess.run(
+        [sys.executable, "benchmarks/sklearn_compare.py", "--quick", "--datasets", "iris", "--seeds", "0",
+         "--markdown", str(target)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr
+    text = target.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| iris")]
+    assert [row.split("|")[2].strip() for row in rows] == ["autograd_mlp", "scikit-learn"]
+    for row in rows:
+        accuracy = float(row.split("|")[3].split("±")[0])
+        assert 0.0 <= accuracy <= 1.0
+    assert "--datasets iris --seeds 0" in text and "## Machine" in text and "scikit-learn 1." in text
