@@ -33,6 +33,7 @@ Semantics, chosen to match PyTorch where the two agree with the course:
 from __future__ import annotations
 
 import contextlib
+import gc
 import numbers
 
 import numpy as np
@@ -301,7 +302,16 @@ class Value:
             Build the backward pass out of Values, so the gradients can be
             differentiated again.  ``.grad`` then holds Values.
         """
-        adjoints = _backprop(self, grad, create_graph)
+        # The pass makes no reference cycles, so the cyclic garbage collector has
+        # nothing to find in it; left on, its sweeps re-walk every node of the
+        # graph (a 100,000-node scalar chain ran 2.3x slower).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            adjoints = _backprop(self, grad, create_graph)
+        finally:
+            if collecting:
+                gc.enable()
         for node, g in adjoints:
             if node.grad is None:
                 node.grad = g
@@ -371,6 +381,8 @@ def topological_order(root):
 def _seed(root, grad):
     """The starting adjoint: 1 for a single-element output, else the ``grad`` given."""
     if grad is None:
+        if isinstance(root.data, np.generic):
+            return root.data.dtype.type(1)  # a numpy scalar (the result of a full reduction)
         if np.size(root.data) != 1:
             raise RuntimeError(
                 f"backward() without a grad argument needs a single-element output, "
@@ -378,8 +390,6 @@ def _seed(root, grad):
             )
         if type(root.data) is float:
             return 1.0
-        if isinstance(root.data, np.generic):
-            return root.data.dtype.type(1)  # a numpy scalar (the result of a full reduction)
         return np.ones_like(root.data)
     g = grad.data if isinstance(grad, Value) else grad
     if np.shape(g) != root.shape:

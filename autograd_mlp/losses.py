@@ -67,6 +67,8 @@ def _targets(y_true, y_pred, name):
     are reshaped; any other difference is an error, since reshaping, say,
     (2, 3) into (3, 2) would silently pair targets with the wrong outputs.
     """
+    if type(y_true) is np.ndarray and y_true.shape == y_pred.shape and y_true.dtype == y_pred.dtype:
+        return y_true  # the common case in a training loop, without the checks below
     data = y_true.data if isinstance(y_true, Value) else y_true
     try:
         arr = np.asarray(data)
@@ -84,7 +86,7 @@ def _targets(y_true, y_pred, name):
 
 # ------------------------------------------------------------ regression
 # L = mean (ŷ - y)²          dL/dŷ = 2 (ŷ - y) / N
-MSE = Op("mse", lambda g, loss, p, y: g * (2.0 / np.size(y)) * (p - y))
+MSE = Op("mse", lambda g, loss, p, y: (p - y) * (g * (2.0 / y.size)))
 # L = mean |ŷ - y|           dL/dŷ = sign(ŷ - y) / N   (0 where ŷ = y)
 MAE = Op("mae", lambda g, loss, p, y: g * (1.0 / np.size(y)) * np.sign(ops._raw(p) - y))
 
@@ -93,8 +95,8 @@ def mean_squared_error(y_true, y_pred):
     """L = 1/N Σ (ŷ - y)², N the number of elements."""
     y_pred = _prediction(y_pred)
     y = _targets(y_true, y_pred, "mean_squared_error")
-    diff = y_pred.data - y
-    return Value._from_op(np.mean(diff * diff), (y_pred,), MSE, (y,))
+    diff = (y_pred.data - y).ravel()
+    return Value._from_op(diff.dtype.type(diff @ diff / max(diff.size, 1)), (y_pred,), MSE, (y,))
 
 
 def mean_absolute_error(y_true, y_pred):

@@ -119,7 +119,7 @@ def unbroadcast(g, like):
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1
     )
-    g = g.sum(axis=axes) if isinstance(g, Value) else np.sum(g, axis=axes)
+    g = g.sum(axis=axes) if isinstance(g, (Value, np.ndarray)) else np.sum(g, axis=axes)
     if type(like) is float and not isinstance(g, Value):
         return float(g)
     return g.reshape(shape) if _shape(g) != shape else g
@@ -305,33 +305,39 @@ AFFINE = Op(
     "affine",
     lambda g, z, x, w, b: _matmul_vjp_x(g, z, x, w),
     lambda g, z, x, w, b: _matmul_vjp_y(g, z, x, w),
-    lambda g, z, x, w, b: unbroadcast(g, b),
+    lambda g, z, x, w, b: _bias_grad(g, b),
 )
+
+
+def _bias_grad(g, b):
+    """Σ_rows g for the usual (batch, units) adjoint and (units,) bias; unbroadcast otherwise."""
+    if type(g) is np.ndarray and g.ndim == 2 and type(b) is np.ndarray and b.shape == g.shape[1:]:
+        return np.add.reduce(g, axis=0)
+    return unbroadcast(g, b)
 
 
 def affine(x, w, b):
     """``x @ w + b`` as one node (what a dense layer computes before its activation)."""
-    x, w, b = _lift(x), _lift(w), _lift(b)
-    if x.ndim == 0 or w.ndim != 2:
+    if type(x) is not Value or type(w) is not Value or type(b) is not Value:
+        x, w, b = _lift(x), _lift(w), _lift(b)
+    xd, wd, bd = x.data, w.data, b.data
+    if type(xd) is not np.ndarray or xd.ndim == 0 or np.ndim(wd) != 2:
         raise ValueError(f"affine() needs x with at least 1 dimension and a 2-D weight, got {x.shape} and {w.shape}")
-    if x.shape[-1] != w.shape[0]:
+    if xd.shape[-1] != wd.shape[0]:
         raise ValueError(
-            f"affine() shape mismatch: x has {x.shape[-1]} features (shape {x.shape}) "
-            f"but the weight expects {w.shape[0]} (shape {w.shape})"
+            f"affine() shape mismatch: x has {xd.shape[-1]} features (shape {x.shape}) "
+            f"but the weight expects {wd.shape[0]} (shape {w.shape})"
         )
-    z = x.data @ w.data
-    try:
-        shape = np.broadcast_shapes(z.shape, np.shape(b.data))
-    except ValueError:
-        raise ValueError(
-            f"affine() cannot add a bias of shape {b.shape} to x @ weight of shape {z.shape}"
-        ) from None
-    if shape == z.shape:
-        z += b.data  # in place: z is fresh, and this saves an allocation per call
+    z = xd @ wd
+    if np.ndim(bd) <= 1 and np.size(bd) in (1, z.shape[-1]):
+        z += bd  # in place: z is fresh, and this saves an allocation per call
     else:
-        # a bias with more axes than x @ w (a (1, m) bias on a 1-D x) makes the
-        # sum larger than z, which an in-place add cannot hold
-        z = z + b.data
+        try:
+            z = z + bd  # a bias with more axes than x @ w makes a larger result
+        except ValueError:
+            raise ValueError(
+                f"affine() cannot add a bias of shape {b.shape} to x @ weight of shape {z.shape}"
+            ) from None
     return Value._from_op(z, (x, w, b), AFFINE)
 
 
@@ -373,8 +379,18 @@ def _sigmoid_forward(x):
             return 1.0 / (1.0 + math.exp(-x))
         e = math.exp(x)
         return e / (1.0 + e)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+    if type(x) is not np.ndarray or x.ndim == 0:  # a numpy scalar or 0-d array
+        return np.asarray(_sigmoid_forward(float(x)), dtype=np.result_type(x))
+    # 1 / (1 + e^-x): where e^-x overflows to inf the result is exactly 0, which
+    # is σ(x) to float precision, so the overflow is expected and silenced.
+    # Four passes over one buffer: about twice as fast as branching on the sign.
+    with np.errstate(over="ignore"):
+        out = np.negative(x)
+        np.exp(out, out=out)
+        out += 1.0
+        np.reciprocal(out, out=out)
+    return out
+
 
 
 def _softplus_forward(x):
@@ -399,8 +415,10 @@ EXP = Op("exp", lambda g, z, x: g * z)
 LOG = Op("log", lambda g, z, x: g / x)
 # z = tanh x       dz/dx = 1 - z²
 TANH = Op("tanh", lambda g, z, x: g * (1 - z * z))
-# z = σ(x)         dz/dx = z (1 - z)
-SIGMOID = Op("sigmoid", lambda g, z, x: g * (z * (1 - z)))
+# z = σ(x)         dz/dx = z (1 - z) = σ(x) σ(-x)
+#                  (σ(-x) rather than 1 - z: for large x, 1 - z cancels to 0
+#                  while σ(-x) keeps every digit)
+SIGMOID = Op("sigmoid", lambda g, z, x: g * z * _sigmoid(-x))
 # z = max(0, x)    dz/dx = 1 where x > 0, else 0
 RELU = Op("relu", lambda g, z, x: g * _relu_mask(x))
 # z = |x|          dz/dx = sign(x)   (0 at 0)

@@ -148,7 +148,10 @@ class Dense(Layer):
         return self.units
 
     def forward(self, x):
-        x = as_input(x, self.dtype, f"layer {self.name!r}")
+        if type(x) is np.ndarray and x.dtype == self.dtype:
+            x = Value._wrap_constant(x)  # the common case, without as_input's checks
+        else:
+            x = as_input(x, self.dtype, f"layer {self.name!r}")
         if x.ndim == 0:
             raise ValueError(f"layer {self.name!r} expects input of shape (batch, features), got a 0-d value")
         if not self.built:
