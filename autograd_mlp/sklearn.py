@@ -69,10 +69,13 @@ Not supported: ``sample_weight``, sparse input, scikit-learn's ``loss`` and
 
 scikit-learn's estimator checks
 -------------------------------
-Both estimators pass every check of ``parametrize_with_checks`` of
-scikit-learn 1.9 that applies (those for ``sample_weight``, sparse input and
-pandas column names are skipped by scikit-learn itself: the first two are not
-supported, pandas is optional).  None is marked as an expected failure.
+Both estimators pass every check ``parametrize_with_checks`` of scikit-learn
+1.9 runs on them; none is skipped or marked as an expected failure here.
+scikit-learn itself leaves out the ``sample_weight`` checks (``fit`` takes no
+weights) and the decision-function checks (there is no ``decision_function``),
+and skips the pandas and array-API checks when pandas is missing or
+``SCIPY_ARRAY_API`` is unset.  The sparse-input checks run and pass: sparse
+matrices are refused with scikit-learn's standard message.
 """
 
 from __future__ import annotations
@@ -200,6 +203,8 @@ class _Settings:
         self.nesterov = _flag(est.nesterovs_momentum, "nesterovs_momentum")
         self.early_stopping = _flag(est.early_stopping, "early_stopping")
         self.validation_fraction = _real(est.validation_fraction, "validation_fraction", 0, 1, high_open=True)
+        if self.early_stopping and self.validation_fraction == 0:
+            raise ValueError("validation_fraction must be > 0 with early_stopping=True (the rows it holds out), got 0")
         self.beta_1 = _real(est.beta_1, "beta_1", 0, 1, high_open=True)
         self.beta_2 = _real(est.beta_2, "beta_2", 0, 1, high_open=True)
         self.epsilon = _real(est.epsilon, "epsilon", 0, low_open=True)
@@ -541,9 +546,39 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     matrices one sigmoid output per label.  Labels may be any values
     scikit-learn accepts (strings, ints ...); ``classes_`` lists them in order.
     See the module docstring for the loss, the training loop and the stopping
-    rule; the parameters are scikit-learn's (``hidden_layer_sizes=(100,)``,
-    ``activation="relu"``, ``solver="adam"``, ``alpha=1e-4``, ...), plus
-    ``dtype``.
+    rule.
+
+    Parameters
+    ----------
+    (scikit-learn's names and defaults; stored as given, checked by ``fit``)
+
+    hidden_layer_sizes : tuple of int, default (100,)
+        Units of each hidden layer (an int is one layer, ``()`` none).
+    activation : {"relu", "tanh", "logistic", "identity"}, default "relu"
+        The hidden layers' activation.
+    solver : {"adam", "sgd", "rmsprop"}, default "adam"
+    alpha : float >= 0, default 1e-4
+        L2 penalty α of the loss α/(2 n_B) Σ ||W||².
+    batch_size : int or "auto", default "auto" (min(200, rows))
+    learning_rate : {"constant", "invscaling", "adaptive"}, default "constant" (sgd only)
+    learning_rate_init : float > 0, default 0.001
+    power_t : float >= 0, default 0.5 (invscaling's exponent)
+    max_iter : int >= 1, default 200
+        Epochs at most (one for ``partial_fit``).
+    shuffle : bool, default True
+    random_state : None, int or numpy RandomState
+        Initial weights, shuffling and the validation split.
+    tol : float >= 0, default 1e-4; n_iter_no_change : int >= 1 or inf, default 10
+        The stopping rule.
+    verbose : bool, default False
+        Print the loss of each epoch.
+    warm_start : bool, default False
+        Continue from the current weights on the next ``fit``.
+    momentum : float in [0, 1), default 0.9; nesterovs_momentum : bool, default True (sgd)
+    early_stopping : bool, default False; validation_fraction : float in [0, 1), default 0.1
+    beta_1, beta_2 : float in [0, 1), default 0.9, 0.999 (adam); epsilon : float > 0, default 1e-8
+    dtype : numpy.float64 (default) or numpy.float32
+        The type of the weights and of the computation.
 
     Attributes
     ----------
@@ -648,8 +683,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     ``y`` may have one column (``predict`` returns shape (rows,)) or several.
     See the module docstring for the loss, the training loop and the stopping
-    rule; the attributes are those of :class:`MLPClassifier` without
-    ``classes_``, and ``validation_scores_`` holds R² scores.
+    rule; the parameters and attributes are those of :class:`MLPClassifier`
+    (without ``classes_``), and ``validation_scores_`` holds R² scores.
     """
 
     _is_classifier = False

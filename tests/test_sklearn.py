@@ -308,10 +308,12 @@ def test_early_stopping_with_a_class_of_one_row_splits_without_strata():
     assert est.n_iter_ >= 1
 
 
-def test_early_stopping_refuses_a_validation_set_of_one_row():
+def test_early_stopping_refuses_a_validation_set_of_fewer_than_two_rows():
     X, y = np.arange(10.0).reshape(5, 2), np.array([0, 1, 0, 1, 0])
     with pytest.raises(ValueError, match="at least 2 validation rows"):
         MLPClassifier(early_stopping=True).fit(X, y)
+    with pytest.raises(ValueError, match="validation_fraction must be > 0"):
+        MLPClassifier(early_stopping=True, validation_fraction=0.0).fit(X, y)
 
 
 # ----------------------------------------------------------------- predictions
