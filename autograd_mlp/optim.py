@@ -229,23 +229,25 @@ class Optimizer:
             )
         lr = self.current_learning_rate
         self.iterations += 1
-        for p in self.params:
+        for i, p in enumerate(self.params):
             g = p.grad
             if g is None:
                 continue
             if isinstance(g, Value):
                 g = g.data
             if type(p.data) is float:
-                p.data = float(self._update(p, np.float64(p.data), np.float64(g), lr))
+                p.data = float(self._update(i, np.float64(p.data), np.float64(g), lr))
             else:
-                self._update(p, p.data, g, lr)
+                self._update(i, p.data, g, lr)
 
-    def _update(self, p, data, g, lr):
-        """Update ``data`` (in place for arrays) and return it."""
+    def _update(self, i, data, g, lr):
+        """Update ``data``, the array of parameter ``i`` (in place for arrays), and return it."""
         raise NotImplementedError
 
-    def _slot(self, p, name, like):
-        slots = self.state.setdefault(id(p), {})
+    def _slot(self, i, name, like):
+        # State is keyed by the parameter's position, not its id(), so that a
+        # copied or unpickled model and optimizer keep their moments together.
+        slots = self.state.setdefault(i, {})
         if name not in slots:
             slots[name] = np.zeros_like(like, dtype=np.result_type(like))
         return slots[name]
@@ -265,7 +267,7 @@ class Optimizer:
         """Per-parameter slot arrays keyed ``"index/name"``, plus the iteration count."""
         arrays = {}
         for i, p in enumerate(self.params):
-            for name, arr in self.state.get(id(p), {}).items():
+            for name, arr in self.state.get(i, {}).items():
                 arrays[f"{i}/{name}"] = np.array(arr, copy=True)
         return {"iterations": self.iterations, "slots": arrays}
 
@@ -290,7 +292,7 @@ class Optimizer:
             arr = np.asarray(arr)
             if arr.shape != p.shape:
                 raise ValueError(f"optimizer state {key!r} has shape {arr.shape}, parameter has {p.shape}")
-            slots.setdefault(id(p), {})[name] = arr.astype(p.dtype, copy=True)
+            slots.setdefault(index, {})[name] = arr.astype(p.dtype, copy=True)
         self.state = slots
         self.iterations = int(iterations)
 
@@ -315,11 +317,11 @@ class SGD(Optimizer):
         if self.nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True needs a momentum > 0")
 
-    def _update(self, p, data, g, lr):
+    def _update(self, i, data, g, lr):
         if self.momentum == 0.0:
             data -= lr * g
             return data
-        velocity = self._slot(p, "velocity", data)
+        velocity = self._slot(i, "velocity", data)
         velocity *= self.momentum
         velocity += g
         data -= lr * (g + self.momentum * velocity if self.nesterov else velocity)
@@ -343,10 +345,10 @@ class Adam(Optimizer):
         self.beta_2 = _fraction(_default(hyper["beta_2"], 0.999), "beta_2")
         self.epsilon = _positive(_default(hyper["epsilon"], 1e-7), "epsilon")
 
-    def _update(self, p, data, g, lr):
+    def _update(self, i, data, g, lr):
         t = self.iterations  # already counts this update
-        m = self._slot(p, "m", data)
-        s = self._slot(p, "v", data)
+        m = self._slot(i, "m", data)
+        s = self._slot(i, "v", data)
         m *= self.beta_1
         m += (1 - self.beta_1) * g
         s *= self.beta_2
@@ -377,8 +379,8 @@ class RMSprop(Optimizer):
         self.rho = _fraction(_default(_default(hyper["rho"], alpha), 0.9), "rho")
         self.epsilon = _positive(_default(epsilon, 1e-7), "epsilon")
 
-    def _update(self, p, data, g, lr):
-        s = self._slot(p, "mean_square", data)
+    def _update(self, i, data, g, lr):
+        s = self._slot(i, "mean_square", data)
         s *= self.rho
         s += (1 - self.rho) * (g * g)
         data -= lr * g / (np.sqrt(s) + self.epsilon)

@@ -412,3 +412,28 @@ def test_config_round_trip(opt):
     for t in (0, 7, 31):
         opt.iterations = again.iterations = t
         assert again.current_learning_rate == opt.current_learning_rate
+
+
+def test_a_deep_copied_model_and_optimizer_continue_identically():
+    import copy
+
+    from autograd_mlp import Sequential, Dense, Adam, losses, set_seed
+
+    set_seed(3)
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(20, 3)), rng.normal(size=(20, 1))
+    model = Sequential([Dense(1, input_dim=3)])
+    opt = Adam(model.parameters(), lr=0.01)
+
+    def train(m, o, steps):
+        for _ in range(steps):
+            o.zero_grad()
+            losses.mse(y, m(x)).backward()
+            o.step()
+
+    train(model, opt, 3)
+    twin_model, twin_opt = copy.deepcopy((model, opt))
+    train(model, opt, 2)
+    train(twin_model, twin_opt, 2)
+    for a, b in zip(model.get_weights(), twin_model.get_weights()):
+        np.testing.assert_array_equal(a, b)
