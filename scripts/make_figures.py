@@ -16,6 +16,9 @@
   regression trained with four learning rates, from too low to too high.
 * decision_boundary: the course's perceptron exercise (points in [0, 100]²,
   class 1 when x + y >= 100), red and green, with the learned boundary.
+* course_importance, course_summary, course_waterfall: which inputs drive a
+  network trained on that exercise with a useless noise input added (PNG
+  only), as examples/explain_course_data.py draws them.
 
 Needs Graphviz's ``dot`` and matplotlib.  Every file is written atomically;
 the output is deterministic (fixed seeds, no dates in the files).
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import runpy
 import sys
 
 import numpy as np
@@ -140,6 +144,11 @@ def decision_boundary(out):
     _save(fig, out, "decision_boundary")
 
 
+def explanation(out):
+    example = runpy.run_path(os.path.join(os.path.dirname(DEFAULT_OUT), "..", "examples", "explain_course_data.py"))
+    example["main"]([out])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=DEFAULT_OUT, help="directory for the images (default: docs/images)")
@@ -150,6 +159,7 @@ def main(argv=None):
     model_plot(args.out)
     learning_rates(args.out)
     decision_boundary(args.out)
+    explanation(args.out)
 
 
 if __name__ == "__main__":
