@@ -73,7 +73,7 @@ def blas_info():
     others = [summary(pool) for pool in pools if pool is not main]
     if others:
         info["others"] = "; ".join(f"{o['file']} ({o['library']} {o['version']}, {o['kernel']}, "
-                                   f"{o['threads']} threads)" for o in others)
+                                   f"{o['threads']} thread(s))" for o in others)
     return info
 
 
