@@ -130,7 +130,8 @@ def main(argv=None):
             paths = save_plots(args.plots, model, scaler, history, x_test, y_test)
             print(f"pictures written to {args.plots}")
     return {"model": model, "reloaded": reloaded, "scaler": scaler, "history": history, "path": path,
-            "test_accuracy": float(accuracy), "same_predictions": same, "x_test": x_test, "plots": paths}
+            "test_accuracy": float(accuracy), "same_predictions": same, "x_test": x_test, "y_test": y_test,
+            "plots": paths}
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ def part_b(x_test, y_test, w0, b0, seed, max_epochs):
     # The initial weights of (a), and fit(seed=...) shuffles the cases in the order (a) used:
     # the two runs are then one computation, and their weights agree to round-off.
     model.set_weights([w0.reshape(2, 1), np.array([b0])])
-    # Keras' mse of one case is (ŷ − y)², whose gradient is twice that of ½ (ŷ − y)²: λ/2 makes the same steps.
+    # Keras' mse of one case is (ŷ − y)², with twice the gradient of ½ (ŷ − y)²: λ/2 makes the same steps.
     model.compile(optimizer=am.SGD(LEARNING_RATE / 2), loss="mse", metrics=["binary_accuracy"])
     history = model.fit(scaler.transform(x_train), y_train, epochs=max_epochs, batch_size=1, verbose=0,
                         seed=seed, callbacks=[StopBelow(LOSS_THRESHOLD)])
