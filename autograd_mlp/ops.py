@@ -360,14 +360,13 @@ def weighted_sum(weights, inputs, bias=0.0):
     nodes per input; as one node with a single gradient rule the scalar
     network of a course demo trains several times faster (benchmarks/).
     """
-    weights = [_lift(w) for w in weights]
-    inputs = [_lift(x) for x in inputs]
+    # ``type(...) is Value`` first: _lift's call is most of the cost for the usual all-Value lists
+    weights = [w if type(w) is Value else _lift(w) for w in weights]
+    inputs = [x if type(x) is Value else _lift(x) for x in inputs]
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum() needs as many weights as inputs, got {len(weights)} and {len(inputs)}")
     bias = _lift(bias)
-    total = bias.data
-    for w, x in zip(weights, inputs):
-        total = total + w.data * x.data
+    total = sum(map(_mul, [w.data for w in weights], [x.data for x in inputs]), bias.data)
     return Value._from_op(total, (*weights, *inputs, bias), WEIGHTED_SUM)
 
 

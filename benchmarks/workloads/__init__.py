@@ -53,8 +53,10 @@ def scalar_workload(n_points=100):
     params = scalar_mlp.make_params()
     peers = [
         PeerFactory("hand-numpy", lambda: scalar_mlp.HandScalarMLP(X, y, params)),
-        PeerFactory("autograd_mlp", lambda: scalar_mlp.LibraryScalarMLP(X, y, params)),
-        PeerFactory("autograd_mlp (gc off)", lambda: scalar_mlp.LibraryScalarMLP(X, y, params, gc_off=True)),
+        PeerFactory("autograd_mlp", lambda: scalar_mlp.LibraryNeuronMLP(X, y, params)),
+        PeerFactory("autograd_mlp (gc off)", lambda: scalar_mlp.LibraryNeuronMLP(X, y, params, gc_off=True)),
+        PeerFactory("autograd_mlp, micrograd-style code",
+                    lambda: scalar_mlp.LibraryScalarMLP(X, y, params)),
         PeerFactory("micrograd (gc on)", lambda: scalar_mlp.MicrogradMLP(X, y, params)),
         PeerFactory("micrograd (gc off)", lambda: scalar_mlp.MicrogradMLP(X, y, params, gc_off=True)),
     ]

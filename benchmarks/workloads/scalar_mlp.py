@@ -139,13 +139,13 @@ def _svm_loss(model, inputs, labels, params):
 
 
 class LibraryScalarMLP(Peer):
-    """This library's scalar ``Value``s in micrograd's style, updated by ``SGD(params, lr=...)``."""
+    """This library's scalar ``Value``s in micrograd's own code (two nodes per weight), for comparison."""
 
     def __init__(self, X, y, params, gc_off=False):
         from autograd_mlp import SGD, Value
 
         self.Value = Value
-        self.name = "autograd_mlp (gc off)" if gc_off else "autograd_mlp"
+        self.name = "autograd_mlp, micrograd-style code (gc off)" if gc_off else "autograd_mlp, micrograd-style code"
         self.gc_off = gc_off
         # Python floats: a numpy float64 would become a 0-d array Value (the array path).
         self.rows = X.tolist()
@@ -174,6 +174,56 @@ class LibraryScalarMLP(Peer):
 
     def parameters(self):
         return _arrays_from(self.model.layers, "data")
+
+
+class LibraryNeuronMLP(Peer):
+    """This library's scalar network, ``autograd_mlp.nn.scalar.ScalarMLP`` (one graph node per
+    neuron's weighted sum), with micrograd's loss and ``SGD(params, lr=...)``."""
+
+    def __init__(self, X, y, params, gc_off=False):
+        from autograd_mlp import SGD
+        from autograd_mlp.nn.scalar import ScalarMLP
+
+        self.name = "autograd_mlp (gc off)" if gc_off else "autograd_mlp"
+        self.gc_off = gc_off
+        self.rows = X.tolist()
+        self.labels = y.tolist()
+        sizes = [W.shape[1] for W in params[0::2]]
+        self.model = ScalarMLP(params[0].shape[0], sizes, activation="relu", output_activation="linear")
+        for layer, W, b in zip(self.model.layers, params[0::2], params[1::2]):
+            for j, neuron in enumerate(layer.neurons):
+                for k, w in enumerate(neuron.w):
+                    w.data = float(W[k, j])
+                neuron.b.data = float(b[j])
+        self.params = self.model.parameters()
+        self.optimizer = SGD(self.params, lr=LR)
+
+    def _loss(self):
+        return _svm_loss(self.model, self.rows, self.labels, self.params)
+
+    def step(self):
+        self.optimizer.zero_grad()
+        self._loss().backward()
+        self.optimizer.step()
+
+    def _arrays(self, attr):
+        arrays = []
+        for layer in self.model.layers:
+            W = np.array([[getattr(w, attr) for w in neuron.w] for neuron in layer.neurons]).T
+            b = np.array([getattr(neuron.b, attr) for neuron in layer.neurons])
+            arrays += [W, b]
+        return arrays
+
+    def gradients(self):
+        self.optimizer.zero_grad()
+        loss = self._loss()
+        loss.backward()
+        grads = self._arrays("grad")
+        self.optimizer.zero_grad()
+        return float(loss.data), grads
+
+    def parameters(self):
+        return self._arrays("data")
 
 
 def import_micrograd():
