@@ -85,13 +85,16 @@ _NUMERIC_KINDS = "biuf"
 def as_data(x, dtype=None):
     """Convert user input to the data a Value holds: a Python float or a float ndarray.
 
-    Python numbers become floats (float64); integer and boolean arrays become
+    Python numbers and numpy float64 scalars become Python floats; other numpy
+    scalars become 0-d arrays of their dtype; integer and boolean arrays become
     float64, since gradients need a float type; float arrays keep their dtype.
     Strings, objects and complex numbers are refused rather than cast.
     """
     if isinstance(x, Value):
         x = x.data
-    if dtype is None and isinstance(x, numbers.Real) and not isinstance(x, np.generic):
+    if dtype is None and isinstance(x, numbers.Real) and (not isinstance(x, np.generic) or type(x) is np.float64):
+        # numpy's float64 scalar too: a row of a float64 array read element by
+        # element should give the same cheap scalar Values as Python numbers
         return float(x)
     if isinstance(x, (str, bytes)):
         raise TypeError(f"Value expects a number or an array of numbers, got {type(x).__name__} {x!r}")

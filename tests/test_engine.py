@@ -548,3 +548,11 @@ def test_create_graph_gradient_equals_plain_gradient(x):
     (built,) = gradients(f(leaf), [leaf], create_graph=True)
     assert isinstance(built, Value)
     np.testing.assert_allclose(built.data, plain, rtol=1e-12, atol=1e-14)
+
+
+def test_numpy_float64_scalars_become_python_floats_other_scalars_keep_their_dtype():
+    assert type(Value(np.float64(1.5)).data) is float
+    row = np.array([1.0, 2.0])
+    assert all(type(Value(v).data) is float for v in row)
+    kept = Value(np.float32(1.5))
+    assert kept.dtype == np.float32 and kept.shape == ()
