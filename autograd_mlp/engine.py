@@ -384,6 +384,8 @@ def topological_order(root):
 def _seed(root, grad):
     """The starting adjoint: 1 for a single-element output, else the ``grad`` given."""
     if grad is None:
+        if type(root.data) is float:
+            return 1.0
         if isinstance(root.data, np.generic):
             return root.data.dtype.type(1)  # a numpy scalar (the result of a full reduction)
         if np.size(root.data) != 1:
@@ -391,8 +393,6 @@ def _seed(root, grad):
                 f"backward() without a grad argument needs a single-element output, "
                 f"got shape {root.shape}; reduce it first (e.g. .sum()) or pass grad="
             )
-        if type(root.data) is float:
-            return 1.0
         return np.ones_like(root.data)
     g = grad.data if isinstance(grad, Value) else grad
     if np.shape(g) != root.shape:
@@ -422,50 +422,53 @@ def _backprop(root, grad, create_graph):
     order = topological_order(root)
     if create_graph:
         seed = Value._wrap_constant(seed) if not isinstance(grad, Value) else grad
-        grad_mode = _set_grad_enabled(True)
-    else:
-        grad_mode = contextlib.nullcontext()
-    pending = {id(root): seed}
+        with _set_grad_enabled(True):
+            return _propagate(order, seed, create_graph=True)
+    return _propagate(order, seed, create_graph=False)
+
+
+def _propagate(order, seed, create_graph):
+    """Push adjoints from the last node of ``order`` (the root, seeded) back to every node it reaches."""
+    pending = {id(order[-1]): seed}
     take, peek = pending.pop, pending.get
     reached = []
-    with grad_mode:
-        for node in reversed(order):
-            g = take(id(node), None)
-            if g is None:
+    for node in reversed(order):
+        g = take(id(node), None)
+        if g is None:
+            continue
+        reached.append((node, g))
+        op = node._op
+        if op is None:
+            continue
+        if op is _RELEASED:
+            raise RuntimeError(
+                "part of this graph was released by backward(retain_graph=False); "
+                "recompute the forward pass to differentiate again"
+            )
+        parents = node._parents
+        if create_graph:
+            args, ans = parents, node
+        else:
+            args, ans = [p.data for p in parents], node.data
+        ctx = node._ctx
+        # Most ops give one rule per input; fused ops with many inputs give
+        # one ``joint`` rule that returns all input gradients at once.
+        joint = op.joint(g, ans, *args, *ctx) if op.joint is not None else None
+        for i, parent in enumerate(parents):
+            if not parent.requires_grad:
                 continue
-            reached.append((node, g))
-            op = node._op
-            if op is None:
-                continue
-            if op is _RELEASED:
-                raise RuntimeError(
-                    "part of this graph was released by backward(retain_graph=False); "
-                    "recompute the forward pass to differentiate again"
-                )
-            parents = node._parents
-            if create_graph:
-                args, ans = parents, node
+            gi = joint[i] if joint is not None else op.vjps[i](g, ans, *args, *ctx)
+            key = id(parent)
+            previous = peek(key)
+            if previous is None:
+                # A rule may hand back its input adjoint itself (``+``) or a
+                # view of it; a leaf's .grad must own its memory, so that an
+                # in-place change to it cannot alter another node's gradient.
+                if type(gi) is np.ndarray and parent._op is None and (gi is g or gi.base is not None):
+                    gi = gi.copy()
+                pending[key] = gi
             else:
-                args, ans = [p.data for p in parents], node.data
-            ctx = node._ctx
-            # Most ops give one rule per input; fused ops with many inputs give
-            # one ``joint`` rule that returns all input gradients at once.
-            joint = op.joint(g, ans, *args, *ctx) if op.joint is not None else None
-            for i, parent in enumerate(parents):
-                if not parent.requires_grad:
-                    continue
-                gi = joint[i] if joint is not None else op.vjps[i](g, ans, *args, *ctx)
-                key = id(parent)
-                previous = peek(key)
-                if previous is None:
-                    # A rule may hand back its input adjoint itself (``+``) or a
-                    # view of it; a leaf's .grad must own its memory, so that an
-                    # in-place change to it cannot alter another node's gradient.
-                    if type(gi) is np.ndarray and parent._op is None and (gi is g or gi.base is not None):
-                        gi = gi.copy()
-                    pending[key] = gi
-                else:
-                    pending[key] = previous + gi
+                pending[key] = previous + gi
     return reached
 
 
