@@ -20,6 +20,7 @@ returns a Value.  ``get(name)`` finds one by name; ``get(None)`` is linear.
 from __future__ import annotations
 
 from . import ops
+from ._names import lookup, name_in
 from .engine import Value
 
 __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu", "softplus", "get", "name_of"]
@@ -99,21 +100,9 @@ def get(identifier):
     """The activation function for a name, a function, or None (linear)."""
     if identifier is None:
         return linear
-    if callable(identifier):
-        return identifier
-    if isinstance(identifier, str):
-        try:
-            return _BY_NAME[identifier.lower()]
-        except KeyError:
-            raise ValueError(
-                f"unknown activation {identifier!r}; expected one of {sorted(_BY_NAME)}"
-            ) from None
-    raise TypeError(f"activation must be a name, a function or None, got {type(identifier).__name__}")
+    return lookup(_BY_NAME, identifier, "activation")
 
 
 def name_of(fn):
     """The registered name of an activation function (for summaries, drawings and saving)."""
-    for name, candidate in _BY_NAME.items():
-        if candidate is fn:
-            return name
-    return getattr(fn, "__name__", repr(fn))
+    return name_in(_BY_NAME, fn)

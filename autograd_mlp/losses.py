@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from ._names import lookup, name_in
 from .engine import Value
 from .ops import Op, _sigmoid, _softmax_forward, _softplus_forward
 
@@ -221,19 +222,9 @@ _BY_NAME = {
 
 def get(identifier):
     """The loss function for a Keras name (or alias), or a callable ``loss(y_true, y_pred)`` itself."""
-    if callable(identifier):
-        return identifier
-    if isinstance(identifier, str):
-        try:
-            return _BY_NAME[identifier.lower()]
-        except KeyError:
-            raise ValueError(f"unknown loss {identifier!r}; expected one of {sorted(_BY_NAME)}") from None
-    raise TypeError(f"loss must be a name or a function, got {type(identifier).__name__}")
+    return lookup(_BY_NAME, identifier, "loss")
 
 
 def name_of(fn):
-    """The canonical Keras name of a loss function (for saving and summaries)."""
-    for name, candidate in _BY_NAME.items():
-        if candidate is fn and len(name) > 3:
-            return name
-    return getattr(fn, "__name__", repr(fn))
+    """The canonical Keras name of a loss function (for saving and summaries), not its short alias."""
+    return name_in(_BY_NAME, fn, shortest=4)

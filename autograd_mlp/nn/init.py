@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._names import lookup, name_in
+
 __all__ = ["set_seed", "get", "generator"]
 
 _rng = np.random.default_rng()
@@ -94,18 +96,9 @@ _BY_NAME = {
 
 def get(identifier):
     """An initializer ``init(shape, dtype)`` by name, or a callable itself."""
-    if callable(identifier):
-        return identifier
-    if isinstance(identifier, str):
-        try:
-            return _BY_NAME[identifier.lower()]
-        except KeyError:
-            raise ValueError(f"unknown initializer {identifier!r}; expected one of {sorted(_BY_NAME)}") from None
-    raise TypeError(f"initializer must be a name or a function, got {type(identifier).__name__}")
+    return lookup(_BY_NAME, identifier, "initializer")
 
 
 def name_of(fn):
-    for name, candidate in _BY_NAME.items():
-        if candidate is fn:
-            return name
-    return getattr(fn, "__name__", repr(fn))
+    """The registered name of an initializer (for saving)."""
+    return name_in(_BY_NAME, fn)
