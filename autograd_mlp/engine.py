@@ -373,6 +373,9 @@ def topological_order(root):
         for parent in parents:
             if id(parent) not in visited:
                 seen(id(parent))
+                if not parent._parents:
+                    emit(parent)  # a leaf has nothing to wait for: emit it without a stack entry
+                    continue
                 push((parent, iter(parent._parents)))
                 break
         else:
