@@ -68,6 +68,26 @@ def _set_grad_enabled(mode: bool):
         _grad_enabled = previous
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector while building or walking a graph.
+
+    A graph of Values holds no reference cycles (a node refers to its parents,
+    never to its children), so reference counting frees it and the cyclic
+    collector has nothing to find in it.  Left on, the collections that many
+    small allocations trigger re-scan the growing graph again and again: a
+    100,000-node scalar chain's backward ran 2.3x slower.  The collector's
+    previous state is restored on exit.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def no_grad():
     """Context manager: operations inside it record no graph (inference, weight updates)."""
     return _set_grad_enabled(False)
@@ -305,16 +325,8 @@ class Value:
             Build the backward pass out of Values, so the gradients can be
             differentiated again.  ``.grad`` then holds Values.
         """
-        # The pass makes no reference cycles, so the cyclic garbage collector has
-        # nothing to find in it; left on, its sweeps re-walk every node of the
-        # graph (a 100,000-node scalar chain ran 2.3x slower).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             adjoints = _backprop(self, grad, create_graph)
-        finally:
-            if collecting:
-                gc.enable()
         for node, g in adjoints:
             if node.grad is None:
                 node.grad = g
