@@ -371,11 +371,12 @@ def topological_order(root):
 
     Iterative depth-first search with an explicit stack, so a chain of any
     length works (a recursive walk stops at Python's recursion limit near
-    1,000 nodes).  Visited nodes are keyed on ``id()``, since ``==`` on a Value
-    compares data.
+    1,000 nodes).  Nodes themselves key the visited set: a Value hashes by
+    identity, and distinct live objects never share a hash, so the set never
+    calls ``==`` (which compares data elementwise) and no ``id()`` call is needed.
     """
     order = []
-    visited = {id(root)}
+    visited = {root}
     # Each stack entry is a node and an iterator over its parents; a node is
     # emitted once that iterator is exhausted, i.e. after all its parents.
     stack = [(root, iter(root._parents))]
@@ -383,8 +384,8 @@ def topological_order(root):
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if id(parent) not in visited:
-                seen(id(parent))
+            if parent not in visited:
+                seen(parent)
                 if not parent._parents:
                     emit(parent)  # a leaf has nothing to wait for: emit it without a stack entry
                     continue
@@ -444,11 +445,12 @@ def _backprop(root, grad, create_graph):
 
 def _propagate(order, seed, create_graph):
     """Push adjoints from the last node of ``order`` (the root, seeded) back to every node it reaches."""
-    pending = {id(order[-1]): seed}
+    # Adjoints of this pass, keyed by node (identity hashing, as in topological_order).
+    pending = {order[-1]: seed}
     take, peek = pending.pop, pending.get
     reached = []
     for node in reversed(order):
-        g = take(id(node), None)
+        g = take(node, None)
         if g is None:
             continue
         reached.append((node, g))
@@ -473,17 +475,16 @@ def _propagate(order, seed, create_graph):
             if not parent.requires_grad:
                 continue
             gi = joint[i] if joint is not None else op.vjps[i](g, ans, *args, *ctx)
-            key = id(parent)
-            previous = peek(key)
+            previous = peek(parent)
             if previous is None:
                 # A rule may hand back its input adjoint itself (``+``) or a
                 # view of it; a leaf's .grad must own its memory, so that an
                 # in-place change to it cannot alter another node's gradient.
                 if type(gi) is np.ndarray and parent._op is None and (gi is g or gi.base is not None):
                     gi = gi.copy()
-                pending[key] = gi
+                pending[parent] = gi
             else:
-                pending[key] = previous + gi
+                pending[parent] = previous + gi
     return reached
 
 
