@@ -345,7 +345,7 @@ def weighted_sum(weights, inputs, bias=0.0):
     This is what a neuron computes before its activation.  Written as
     ``sum(w * x for w, x in zip(weights, inputs)) + bias`` it would cost two
     nodes per input; as one node with a single gradient rule, micrograd's demo
-    network trains about 4x faster (benchmarks/RESULTS.md, W4).
+    network trains about 3x faster (benchmarks/RESULTS.md, W4).
     """
     # ``type(...) is Value`` first: _lift's call is most of the cost for the usual all-Value lists
     weights = [w if type(w) is Value else _lift(w) for w in weights]
