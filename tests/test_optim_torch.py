@@ -82,12 +82,16 @@ def test_adam(seed, lr, beta_1, beta_2, eps):
 @FEW
 @given(st.integers(0, 2**31 - 1), floats(0.001, 0.05), floats(0.5, 0.99), st.sampled_from([1e-8, 1e-7, 1e-4]))
 def test_rmsprop(seed, lr, rho, eps):
-    # PyTorch calls rho "alpha"; both add ε outside the square root.
-    assert_same(*trajectories(
+    # PyTorch calls rho "alpha"; both add ε outside the square root.  The step
+    # g / (√s + ε) is sensitive where g and s are both small, so one-ulp
+    # differences (PyTorch's kernels may fuse multiply-adds) can grow to a few
+    # parts in 1e9 over 25 steps (seed 34516, lr 0.0234, rho 0.589): rtol 1e-8.
+    ours, theirs = trajectories(
         lambda ps: RMSprop(ps, lr=lr, rho=rho, epsilon=eps),
         lambda ps: torch.optim.RMSprop(ps, lr=lr, alpha=rho, eps=eps),
         seed,
-    ))
+    )
+    np.testing.assert_allclose(ours, theirs, rtol=1e-8, atol=1e-12)
 
 
 def test_pytorch_positional_learning_rate_means_the_same():
