@@ -471,7 +471,7 @@ def _propagate(order, seed, create_graph):
         ctx = node._ctx
         # Most ops give one rule per input; fused ops with many inputs give
         # one ``joint`` rule that returns all input gradients at once.
-        joint = op.joint(g, ans, *args, *ctx) if op.joint is not None else None
+        joint = op.joint(g, ans, args, *ctx) if op.joint is not None else None
         for i, parent in enumerate(parents):
             if not parent.requires_grad:
                 continue

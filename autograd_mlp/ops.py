@@ -55,8 +55,9 @@ class Op:
     def __init__(self, name, *vjps, joint=None):
         self.name = name
         self.vjps = vjps
-        # For fused ops with many inputs: one rule returning every input's
-        # gradient, so shared work is done once (see ``weighted_sum``).
+        # For fused ops with many inputs: one rule ``joint(g, z, inputs, *context)``
+        # returning every input's gradient, so shared work is done once and the
+        # inputs travel as one sequence (see ``weighted_sum``).
         self.joint = joint
 
     def __repr__(self):
@@ -330,7 +331,7 @@ def affine(x, w, b):
 
 # z = Σ_i w_i x_i + b   over lists of scalar Values: a neuron as ONE node.
 #                       dz/dw_i = x_i, dz/dx_i = w_i, dz/db = 1
-def _weighted_sum_vjp(g, z, *args):
+def _weighted_sum_vjp(g, z, args):
     n = (len(args) - 1) // 2
     ws, xs = args[:n], args[n:2 * n]
     return [g * x for x in xs] + [g * w for w in ws] + [g]
