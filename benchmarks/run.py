@@ -45,6 +45,8 @@ def parse_args(argv):
     p.add_argument("--engine", action="store_true", help="also run benchmarks/engine.py's comparisons")
     p.add_argument("--profile", action="store_true", help="also cProfile the library on W1, W2, W4, W5")
     p.add_argument("--no-memory", action="store_true", help="skip the W3 tracemalloc measurements")
+    p.add_argument("--from-json", metavar="PATH",
+                   help="measure nothing: rewrite the --markdown report from a --json file of an earlier run")
     p.add_argument("--chain-ops", type=int, default=100_000, help="W5 length for the library (default 100,000)")
     p.add_argument("--peer-chain-ops", type=int, default=20_000, help="W5 length for the other frameworks")
     p.add_argument("--native-blas", action="store_true",
@@ -169,6 +171,12 @@ def run_profiles(workloads, args):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
+    if args.from_json:
+        if not args.markdown:
+            raise SystemExit("--from-json needs --markdown PATH (the report to write)")
+        results = json.loads(Path(args.from_json).read_text())
+        Path(args.markdown).write_text(report.markdown_report(results))
+        return results
     if args.native_blas:
         reexec_without_blas_overrides(argv)
     limiter = None

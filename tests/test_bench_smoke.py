@@ -7,6 +7,7 @@ not installed are skipped.
 """
 
 import gc
+import json
 import pathlib
 import sys
 
@@ -278,3 +279,24 @@ def test_command_line_defaults_and_the_shown_command():
     args = run.parse_args([])
     assert (args.repeats, args.seconds) == (5, 1.0)
     assert run.shown_arguments(["--quick", "--unset-record", "OPENBLAS_CORETYPE=Haswell"]) == ["--quick"]
+
+
+def test_unmet_targets_get_their_reason_and_met_ones_none():
+    results = fake_results()
+    unmet = dict(report.unmet_rows(results))
+    assert set(unmet) == {"W4: ≥ 3× faster than micrograd (gc off)", "W4: ≥ 10× faster than micrograd (gc on)",
+                          "W3/float64: peak memory ≤ 1.5× hand-numpy"}
+    assert "links" in unmet["W4: ≥ 3× faster than micrograd (gc off)"]
+    assert unmet["W3/float64: peak memory ≤ 1.5× hand-numpy"] == "no analysis yet"
+    markdown = report.markdown_report(results)
+    assert "Why the targets marked NOT met are missed" in markdown
+    assert "W1: ≤ 1.5× hand-numpy**" not in markdown
+
+
+def test_the_markdown_report_can_be_rewritten_from_a_json_run(tmp_path):
+    source, target = tmp_path / "run.json", tmp_path / "RESULTS.md"
+    source.write_text(json.dumps(fake_results()))
+    run.main(["--from-json", str(source), "--markdown", str(target)])
+    assert target.read_text() == report.markdown_report(fake_results())
+    with pytest.raises(SystemExit, match="needs --markdown"):
+        run.main(["--from-json", str(source)])
