@@ -78,7 +78,7 @@ class StepDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate, drop=0.5, every=100):
         self.initial_learning_rate = _positive(initial_learning_rate, "initial_learning_rate")
         self.drop = _positive(drop, "drop")
-        self.every = int(_positive(every, "every"))
+        self.every = _whole_positive(every, "every")
 
     def __call__(self, step):
         return self.initial_learning_rate * self.drop ** (step // self.every)
@@ -100,6 +100,15 @@ def _number(value, what):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     return float(value)
+
+
+def _whole_positive(value, what):
+    # A count of updates: 0.5 would divide by zero after truncation and 2.7
+    # would silently mean 2, so only whole numbers (3 or 3.0) are accepted.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or value < 1 or value != math.floor(value):
+        raise ValueError(f"{what} must be a positive whole number, got {value!r}")
+    return int(value)
 
 
 def _positive(value, what):

@@ -437,3 +437,15 @@ def test_a_deep_copied_model_and_optimizer_continue_identically():
     train(twin_model, twin_opt, 2)
     for a, b in zip(model.get_weights(), twin_model.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("every", [0.5, 2.7, -3, float("inf"), float("nan"), "2", True])
+def test_step_decay_every_must_be_a_positive_whole_number(every):
+    with pytest.raises(ValueError, match="every"):
+        StepDecay(0.1, every=every)
+
+
+def test_step_decay_accepts_a_whole_float_as_its_integer():
+    s = StepDecay(0.1, drop=0.5, every=3.0)
+    assert s.every == 3 and type(s.every) is int
+    assert s(5) == pytest.approx(0.05)
