@@ -497,3 +497,11 @@ def test_repr_names_the_layers():
     text = repr(model)
     assert "Dense(2" in text and "'a'" in text and "Dropout(0.3" in text
     assert re.search(r"\(layers\.1\): Dropout", text)
+
+
+def test_a_leading_dropout_keeps_a_float32_model_in_float32():
+    model = Sequential([Dropout(0.2), Dense(3, input_dim=2, dtype=np.float32), Dense(1, dtype=np.float32)])
+    x = np.ones((4, 2), dtype=np.float32)
+    assert model.predict(x).dtype == np.float32
+    assert Dropout(0.5, seed=0)(x).dtype == np.float32  # training mode too
+    assert Dropout(0.5).eval()(np.ones((2, 2), dtype=np.int64)).dtype == np.float64

@@ -203,7 +203,11 @@ class Dropout(Layer):
 
     def forward(self, x):
         if not isinstance(x, Value):
-            x = as_input(x, np.float64, f"layer {self.name!r}")
+            # Keep a float batch's precision (a float32 model stays float32);
+            # only integers and booleans become float64.
+            kind = getattr(x, "dtype", None)
+            dtype = x.dtype if kind is not None and np.dtype(kind).kind == "f" else np.float64
+            x = as_input(x, dtype, f"layer {self.name!r}")
         if not self.training or self.rate == 0.0:
             return x
         rng = self._rng if self._rng is not None else init.generator()
