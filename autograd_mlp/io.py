@@ -26,7 +26,10 @@ header.json`` prints the header).  Entries:
     * ``library_version``: the autograd_mlp version that wrote the file (for
       information only);
     * ``config``: ``model.get_config()``, i.e. ``{"name": ..., "layers":
-      [{"class": "Dense", "config": {...}}, ...]}`` (model files only);
+      [{"class": "Dense", "config": {...}}, ...]}`` (model files only).  A
+      ``Dropout`` layer's ``seed`` is part of its config and comes back, but
+      not the state its generator reached while training: the dropout masks
+      of a reloaded model restart from the seed;
     * ``compile_config``: ``{"loss": name, "optimizer": optimizer config,
       "metrics": [names]}``, or null for a model never compiled (model files);
     * ``weights``: one record ``{"entry", "name", "shape", "dtype"}`` per

@@ -723,3 +723,15 @@ def test_a_plain_function_as_learning_rate_cannot_be_saved(tmp_path):
         amio.save_model(model, tmp_path / "m.keras")
     assert list(tmp_path.iterdir()) == []
     amio.save_weights(model, tmp_path / "w.npz")  # the weights alone still can be
+
+
+def test_a_seeded_dropout_keeps_its_seed(tmp_path):
+    model = Sequential([Dense(3, input_dim=2), Dropout(0.5, seed=1, name="drop")])
+    model.save(tmp_path / "m.keras")
+    loaded = amio.load_model(tmp_path / "m.keras")
+    assert loaded.layers[1].get_config() == {"name": "drop", "rate": 0.5, "seed": 1}
+    x = np.ones((6, 3))
+    # the generator restarts from the seed: the same masks as a fresh Dropout(0.5, seed=1)
+    np.testing.assert_array_equal(loaded.layers[1].train()(x).data, Dropout(0.5, seed=1)(x).data)
+    with pytest.raises(ValueError, match="seed"):
+        Dropout(0.5, seed=-1)

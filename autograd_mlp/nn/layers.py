@@ -199,7 +199,10 @@ class Dropout(Layer):
             raise ValueError(f"Dropout rate must be a number in [0, 1), got {rate!r}")
         self.rate = float(rate)
         self.name = name or _unique_name("dropout")
-        self._rng = np.random.default_rng(seed) if seed is not None else None
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"Dropout seed must be None or an integer >= 0, got {seed!r}")
+        self.seed = None if seed is None else int(seed)
+        self._rng = np.random.default_rng(self.seed) if self.seed is not None else None
 
     def forward(self, x):
         if not isinstance(x, Value):
@@ -215,7 +218,7 @@ class Dropout(Layer):
         return x * (keep / (1.0 - self.rate)).astype(x.dtype)
 
     def get_config(self):
-        return {"name": self.name, "rate": self.rate}
+        return {"name": self.name, "rate": self.rate, "seed": self.seed}
 
     def __repr__(self):
         return f"Dropout({self.rate}, name={self.name!r})"
