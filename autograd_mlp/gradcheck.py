@@ -85,14 +85,24 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     numeric = numerical_grad(f, *arrays, eps=eps)
     for k, (a, n) in enumerate(zip(analytic, numeric)):
         a = np.asarray(a, dtype=np.float64).reshape(n.shape)
-        excess = np.abs(a - n) - (atol + rtol * np.abs(n))
+        # A NaN or infinity on either side fails (a NaN compares false with
+        # every tolerance, so it would otherwise pass unseen), unless both
+        # sides hold the same infinity.
+        same_inf = np.isinf(a) & (a == n)
+        broken = ~(np.isfinite(a) & np.isfinite(n)) & ~same_inf
+        with np.errstate(invalid="ignore"):
+            excess = np.abs(a - n) - (atol + rtol * np.abs(n))
+        excess = np.where(broken, np.inf, np.where(same_inf, -np.inf, excess))
         if excess.size and np.max(excess) > 0:
             # plain ints: numpy 2 would print the index as (np.int64(1), np.int64(0))
             worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(excess)), n.shape))
+            if broken[worst]:
+                why = "a non-finite gradient matches nothing"
+            else:
+                why = f"error {abs(a[worst] - n[worst]):.3g} > tolerance {atol + rtol * abs(n[worst]):.3g}"
             raise GradcheckError(
                 f"gradient of input {k} (shape {n.shape}) differs at index {worst}: "
                 f"autodiff {a[worst]:.10g}, numerical {n[worst]:.10g}, "
-                f"error {abs(a[worst] - n[worst]):.3g} > tolerance {atol + rtol * abs(n[worst]):.3g} "
-                f"(atol={atol}, rtol={rtol}, eps={eps})"
+                f"{why} (atol={atol}, rtol={rtol}, eps={eps})"
             )
     return True

@@ -132,3 +132,20 @@ def test_gradcheck_refuses_outputs_it_cannot_check():
         gradcheck(lambda v: 3.0, np.ones(2))
     with pytest.raises(TypeError, match="Value"):
         gradcheck(lambda v: Value(1.0, requires_grad=False) * 2.0, np.ones(2))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_gradcheck_fails_on_non_finite_gradients():
+    # d√(x²)/dx at 0 is 0/0 = nan in autodiff; the central difference gives 0
+    with pytest.raises(GradcheckError, match=r"index \(0,\).*autodiff nan.*non-finite"):
+        gradcheck(lambda x: (x * x).sqrt().sum(), np.array([0.0, 1.0]))
+    # a NaN numerical side (√x at 0 evaluates √-ε) fails too
+    with pytest.raises(GradcheckError, match=r"numerical nan"):
+        gradcheck(lambda x: x.sqrt().sum(), np.array([1.0, 0.0]))
+    # a step to +inf at x = 1: both sides see an infinite slope there, and
+    # the same infinity on both sides passes
+    step = ops.Op("step", lambda g, z, x: g * np.inf)
+    f = lambda x: Value._from_op(np.where(x.data > 1, np.inf, x.data), (x,), step).sum()  # noqa: E731
+    assert gradcheck(f, np.array([1.0]))
+    with pytest.raises(GradcheckError, match="non-finite"):
+        gradcheck(f, np.array([0.5]))
