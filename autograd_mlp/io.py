@@ -247,6 +247,18 @@ def _check_rebuildable(model):
                     f"cannot save layer {layer.name!r}: its activation {name!r} is not one of the "
                     f"library's named activations; use save_weights for custom functions"
                 )
+            for what, fn in (("kernel_initializer", layer._kernel_initializer),
+                             ("bias_initializer", layer._bias_initializer)):
+                name = init.name_of(fn)
+                try:
+                    same = init.get(name) is fn
+                except (TypeError, ValueError):
+                    same = False
+                if not same:
+                    raise ValueError(
+                        f"cannot save layer {layer.name!r}: its {what} {name!r} is not one of the "
+                        f"library's named initializers; use save_weights for custom functions"
+                    )
 
 
 def _compile_config(model):

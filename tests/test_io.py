@@ -221,10 +221,16 @@ def test_save_refuses_layers_it_could_not_rebuild(tmp_path):
     def my_activation(z):
         return z
 
+    def my_init(shape, dtype):
+        return np.zeros(shape, dtype)
+
     for model in (
         Sequential([Dense(2, input_dim=2), Scale()]),
         Sequential([MyDense(2, input_dim=2)]),
         Sequential([Dense(2, input_dim=2, activation=my_activation)]),
+        Sequential([Dense(2, input_dim=2, kernel_initializer=my_init)]),
+        Sequential([Dense(2, input_dim=2, bias_initializer=my_init)]),
+        Sequential([Dense(2, kernel_initializer=my_init)]),
     ):
         with pytest.raises(ValueError, match="cannot save"):
             amio.save_model(model, tmp_path / "m.keras")
