@@ -150,7 +150,11 @@ def save_model(model, path, include_optimizer=True):
         existing file is replaced atomically.
     include_optimizer : bool
         Also store the optimizer's state (iteration count, momentum, Adam's
-        moments), so that training resumes exactly where it stopped.
+        moments), so that training resumes exactly where it stopped.  Only
+        an optimizer bound to exactly the model's current parameters has a
+        state for them: one compiled before the model was built (or before
+        ``add()``) and not yet used by ``fit`` saves its configuration only,
+        and starts afresh after loading.
 
     Raises ``TypeError`` for a model that is not a Sequential, and
     ``ValueError`` for a layer or activation that could not be rebuilt on
@@ -171,7 +175,8 @@ def save_model(model, path, include_optimizer=True):
     compile_config = _compile_config(model)
     optimizer_state = None
     optimizer = getattr(model, "optimizer", None)
-    if include_optimizer and compile_config is not None and optimizer is not None:
+    if include_optimizer and compile_config is not None and optimizer is not None \
+            and _bound_to(optimizer, params):
         state = optimizer.get_state()
         slots = _array_records("optimizer", sorted(state["slots"].items()), arrays)
         for record in slots:
@@ -191,6 +196,12 @@ def save_model(model, path, include_optimizer=True):
         "optimizer": optimizer_state,
     }
     _write_archive(path, header, arrays)
+
+
+def _bound_to(optimizer, params):
+    """Whether ``optimizer`` holds exactly ``params`` (the same objects, in the same order)."""
+    bound = list(getattr(optimizer, "params", ()))
+    return len(bound) == len(params) and all(a is b for a, b in zip(bound, params))
 
 
 def save_weights(model, path):

@@ -741,3 +741,20 @@ def test_a_seeded_dropout_keeps_its_seed(tmp_path):
     np.testing.assert_array_equal(loaded.layers[1].train()(x).data, Dropout(0.5, seed=1)(x).data)
     with pytest.raises(ValueError, match="seed"):
         Dropout(0.5, seed=-1)
+
+
+def test_an_optimizer_not_bound_to_the_current_parameters_saves_no_state(tmp_path):
+    built_by_predict = Sequential([Dense(3, activation="relu"), Dense(1)])
+    built_by_predict.compile(optimizer="adam", loss="mse")
+    built_by_predict.predict(np.ones((4, 2)))
+    grown = Sequential([Dense(3, input_dim=2, activation="relu")])
+    grown.compile(optimizer="sgd", loss="mse")
+    grown.add(Dense(1))
+    for i, model in enumerate((built_by_predict, grown)):
+        path = tmp_path / f"m{i}.keras"
+        model.save(path)
+        loaded = amio.load_model(path)
+        assert loaded.compiled
+        assert loaded.get_compile_config() == model.get_compile_config()
+        assert json.loads(read_archive(path)["header.json"])["optimizer"] is None
+        loaded.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=1, verbose=0)
