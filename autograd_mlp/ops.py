@@ -167,7 +167,13 @@ def _exp(x):
 
 
 def _log(x):
-    return x.log() if isinstance(x, Value) else np.log(x)
+    if isinstance(x, Value):
+        return x.log()
+    if type(x) is float:
+        # a Python float stays one (np.log would give float64 and widen a
+        # float32 gradient); math.log refuses x <= 0, where numpy's nan/-inf apply
+        return math.log(x) if x > 0 else float(np.log(x))
+    return np.log(x)
 
 
 def _sigmoid(x):
@@ -209,7 +215,7 @@ DIV = Op("/", lambda g, z, x, y: unbroadcast(g / y, x), lambda g, z, x, y: unbro
 # z = x ** y       dz/dx = y x^(y-1), dz/dy = z log x   (the latter only where x > 0)
 POW = Op(
     "**",
-    lambda g, z, x, y: unbroadcast(g * y * x ** (y - 1), x),
+    lambda g, z, x, y: unbroadcast(g * y * _power(x, y - 1), x),
     lambda g, z, x, y: unbroadcast(g * z * _log(x), y),
 )
 # z = -x           dz/dx = -1
@@ -221,7 +227,18 @@ def add(x, y):
 
 
 # The forwards of the arithmetic operators, as C functions (no Python frame per call).
-_add, _sub, _mul, _div, _pow = operator.add, operator.sub, operator.mul, operator.truediv, operator.pow
+_add, _sub, _mul, _div = operator.add, operator.sub, operator.mul, operator.truediv
+
+
+def _pow(x, y):
+    """x ** y on data; a negative Python number to a fractional power is nan, as numpy gives, not complex."""
+    z = x ** y
+    return math.nan if type(z) is complex else z
+
+
+def _power(x, y):
+    """x ** y in a rule: the Value operator under create_graph, else the real-valued forward."""
+    return x ** y if isinstance(x, Value) or isinstance(y, Value) else _pow(x, y)
 
 
 def _matmul(a, b):

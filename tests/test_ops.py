@@ -714,3 +714,29 @@ def test_unsupported_operand_object_and_none():
         Value(np.ones(2)) * [1.0, "a"]
     with pytest.raises(TypeError, match="complex"):
         Value(1.0) + 1j
+
+
+# ------------------------------------------- negative base, fractional power
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_scalar_negative_base_to_a_fractional_power_is_nan_like_numpy():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", np.exceptions.ComplexWarning)
+        for z in (Value(-8.0) ** (1 / 3), (-8.0) ** Value(1 / 3), (-8) ** Value(1 / 3)):
+            assert type(z.data) is float and np.isnan(z.data)
+        assert np.isnan(np.power(-8.0, 1 / 3))  # what the array path gives
+        x = Value(-4.0)
+        (x**0.5).backward()
+        assert type(x.grad) is float and np.isnan(x.grad)
+        y = Value(0.5)
+        ((-4.0) ** y).backward()
+        assert type(y.grad) is float and np.isnan(y.grad)
+        # the rules on Values (create_graph) stay real too
+        x = Value(-4.0)
+        (gx,) = gradients(x**0.5, [x], create_graph=True)
+        assert type(gx.data) is float and np.isnan(gx.data)
+        (gxx,) = gradients(gx, [x])
+        assert np.isnan(gxx)
+    # integer powers of negative bases are unaffected
+    x = Value(-2.0)
+    (x**3).backward()
+    assert x.grad == 12.0
