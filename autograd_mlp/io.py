@@ -396,8 +396,25 @@ def load_model(path, compile=True):
     header = archive.header
     if header["format"] != FORMAT_MODEL:
         raise FileFormatError(f"{path}: holds weights only (written by save_weights); use load_weights(model, path)")
+    config = _field(header, "config", dict, path)
+    # Every weight's shape follows from the config alone; compare it with the
+    # header's records before building anything, so that a small forged
+    # header cannot make the layers draw gigabytes of initial weights.
+    # (Reading the arrays first is safe: each must fit in its entry of a file
+    # already in memory.)
     weights = [archive.read_array(spec) for spec in archive.records("weights")]
-    model = _build_model(_field(header, "config", dict, path), path)
+    expected = _expected_weights(config, path)
+    if len(weights) != len(expected):
+        raise FileFormatError(
+            f"{path}: the architecture has {len(expected)} weight arrays but the file holds {len(weights)}"
+        )
+    for arr, (what, shape, dtype) in zip(weights, expected):
+        if arr.shape != shape or arr.dtype.name != dtype.name:
+            raise FileFormatError(
+                f"{path}: {what} should be {dtype.name} of shape {shape} by the architecture, "
+                f"the file holds {arr.dtype.name} of shape {arr.shape}"
+            )
+    model = _build_model(config, path)
     params = model.parameters()
     if len(weights) != len(params):
         raise FileFormatError(
@@ -433,6 +450,78 @@ def load_weights(model, path):
         model.set_weights(weights)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{path}: the weights do not fit model {getattr(model, 'name', '')!r}: {exc}") from None
+
+
+def _config_int(config, key, index, path, default=None):
+    value = config.get(key, default)
+    if value is None and default is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FileFormatError(f"{path}: layer {index} has an invalid config: {key} must be a positive integer, got {value!r}")
+    return value
+
+
+def _expected_weights(config, path):
+    """``(description, shape, dtype)`` of each weight the saved layers will have, from the config alone.
+
+    Mirrors how a Sequential builds: once the first Dense knows its input
+    width, the widths chain through the layers (Dropout keeps it, a Dense of
+    ``units`` outputs ``units``); before that, only a Dense given its own
+    ``input_dim`` has weights.
+    """
+    layer_configs = _field(config, "layers", list, path)
+    expected = []
+    width = None
+    chained = False  # whether the model knows its input width (from its first Dense)
+    first_dense = True
+    for index, entry in enumerate(layer_configs):
+        cls = _layer_class(index, entry, path)
+        layer_config = _field(entry, "config", dict, path)
+        if cls is not Dense:
+            continue
+        units = _config_int(layer_config, "units", index, path, default=0)
+        input_dim = _config_int(layer_config, "input_dim", index, path)
+        shape = layer_config.get("input_shape")
+        if input_dim is None and isinstance(shape, list) and len(shape) == 1:
+            input_dim = _config_int({"input_shape": shape[0]}, "input_shape", index, path, default=0)
+        if first_dense:
+            first_dense = False
+            chained = input_dim is not None
+            width = input_dim
+        if chained:
+            if input_dim is not None and input_dim != width:
+                raise FileFormatError(
+                    f"{path}: the saved layers do not form a model: layer {index} expects "
+                    f"{input_dim} input features, the layer before it outputs {width}"
+                )
+            input_dim = width
+        try:
+            dtype = np.dtype(layer_config.get("dtype", "float64"))
+        except (TypeError, ValueError, SyntaxError):
+            dtype = None
+        if dtype is None or dtype.kind != "f":
+            raise FileFormatError(
+                f"{path}: layer {index} has an invalid config: dtype must be a float type, "
+                f"got {layer_config.get('dtype')!r}"
+            )
+        if input_dim is not None:
+            expected.append((f"the kernel of layer {index}", (input_dim, units), dtype))
+            if bool(layer_config.get("use_bias", True)):
+                expected.append((f"the bias of layer {index}", (units,), dtype))
+        width = units
+    return expected
+
+
+def _layer_class(index, entry, path):
+    if not isinstance(entry, dict):
+        raise FileFormatError(f"{path}: layer {index} must be a JSON object, got {type(entry).__name__}")
+    kind = entry.get("class")
+    cls = LAYER_CLASSES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise FileFormatError(
+            f"{path}: layer {index} has unknown class {kind!r}; expected one of {sorted(LAYER_CLASSES)}"
+        )
+    return cls
 
 
 def _build_model(config, path):

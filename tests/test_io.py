@@ -758,3 +758,35 @@ def test_an_optimizer_not_bound_to_the_current_parameters_saves_no_state(tmp_pat
         assert loaded.get_compile_config() == model.get_compile_config()
         assert json.loads(read_archive(path)["header.json"])["optimizer"] is None
         loaded.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("units, inputs", [(10**6, 10**6), (10**6, 1)])
+def test_a_tiny_header_promising_huge_layers_is_refused_before_building(tmp_path, units, inputs):
+    header = {
+        "format": "autograd_mlp.model", "format_version": 1, "library_version": "0",
+        "config": {"name": "m", "layers": [{"class": "Dense", "config": {"units": units, "input_dim": inputs}}]},
+        "compile_config": None, "weights": [], "optimizer": None,
+    }
+    path = tmp_path / "hostile.keras"
+    write_archive(path, {"header.json": json.dumps(header).encode()})
+    assert path.stat().st_size < 1000
+    with pytest.raises(amio.FileFormatError, match="hostile.keras"):
+        amio.load_model(path)
+
+
+def test_weight_records_must_match_the_shapes_the_config_implies(saved, tmp_path):
+    _, path = saved
+
+    def widen(head):
+        head["config"]["layers"][0]["config"]["input_dim"] = 4
+
+    def chain_broken(head):
+        head["config"]["layers"][2]["config"]["input_dim"] = 7
+
+    def wrong_dtype(head):
+        head["weights"][0]["dtype"] = "<f4"
+
+    for i, change in enumerate((widen, chain_broken, wrong_dtype)):
+        bad = tamper(path, tmp_path / f"bad{i}.keras", header=change)
+        with pytest.raises(amio.FileFormatError, match=f"bad{i}.keras"):
+            amio.load_model(bad)
