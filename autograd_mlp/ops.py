@@ -77,6 +77,10 @@ def _operand(x):
         return x
     if type(x) is float or type(x) is int:  # the common case, before the slower ABC check
         return Value._wrap_constant(x)
+    if type(x) is np.float64:
+        # weak like a Python float (as in as_data): a float32 Value times
+        # np.float64(2) stays float32 instead of widening data and gradient
+        return Value._wrap_constant(float(x))
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return Value._wrap_constant(x)
     if isinstance(x, (np.ndarray, np.generic, list, tuple)):

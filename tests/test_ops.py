@@ -740,3 +740,21 @@ def test_scalar_negative_base_to_a_fractional_power_is_nan_like_numpy():
     x = Value(-2.0)
     (x**3).backward()
     assert x.grad == 12.0
+
+
+def test_float32_stays_float32_with_float64_scalar_constants():
+    # the exponent's rule multiplies by log(2.0): a Python float, not np.float64
+    y = Value(np.ones(2, np.float32))
+    z = 2.0**y
+    z.sum().backward()
+    assert z.dtype == np.float32 and y.grad.dtype == np.float32
+    np.testing.assert_allclose(y.grad, 2.0 * np.log(2.0), rtol=1e-6)
+    # a numpy float64 scalar operand is weak, like a Python float
+    for make in (lambda v: v * np.float64(2), lambda v: np.float64(2) * v, lambda v: v + np.float64(2)):
+        x = Value(np.ones(2, np.float32))
+        out = make(x)
+        out.sum().backward()
+        assert out.dtype == np.float32 and x.grad.dtype == np.float32
+    x = Value(np.ones(2, np.float32))
+    (x * np.float64(2)).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
