@@ -166,6 +166,13 @@ def _normalize_axis(axis, ndim):
     return tuple(sorted(normalized))
 
 
+def _single_axis(axis, ndim, what):
+    """One axis as a non-negative int, for operations that work along exactly one axis."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{what} needs a single int axis, got {axis!r} ({type(axis).__name__})")
+    return _normalize_axis(axis, ndim)[0]
+
+
 def _exp(x):
     return x.exp() if isinstance(x, Value) else np.exp(x)
 
@@ -597,7 +604,7 @@ def softmax(x, axis=-1):
     x = _lift(x)
     if x.ndim == 0:
         raise ValueError("softmax() needs at least 1 dimension, got a 0-d Value")
-    axis = _normalize_axis(axis, x.ndim)[0]
+    axis = _single_axis(axis, x.ndim, "softmax()")
     return Value._from_op(_softmax_forward(np.asarray(x.data), axis), (x,), SOFTMAX, (axis,))
 
 
@@ -709,7 +716,7 @@ def concatenate(values, axis=0):
         raise ValueError("concatenate() needs at least one Value")
     if any(v.ndim == 0 for v in values):
         raise ValueError("concatenate() cannot join 0-d Values; use stack()")
-    axis = _normalize_axis(axis, values[0].ndim)[0]
+    axis = _single_axis(axis, values[0].ndim, "concatenate()")
     try:
         data = np.concatenate([v.data for v in values], axis=axis)
     except ValueError:
@@ -729,7 +736,7 @@ def stack(values, axis=0):
     if len(shapes) != 1:
         raise ValueError(f"stack() needs Values of one shape, got {sorted(shapes)}")
     ndim = values[0].ndim + 1
-    axis = _normalize_axis(axis, ndim)[0]
+    axis = _single_axis(axis, ndim, "stack()")
     shape = values[0].shape
     expanded = [v.reshape(shape[:axis] + (1,) + shape[axis:]) for v in values]
     return concatenate(expanded, axis=axis)

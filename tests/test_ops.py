@@ -758,3 +758,18 @@ def test_float32_stays_float32_with_float64_scalar_constants():
     x = Value(np.ones(2, np.float32))
     (x * np.float64(2)).sum().backward()
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+
+
+@pytest.mark.parametrize("axis", [(0, 1), (1,), [0], None, 1.0, True])
+def test_single_axis_operations_refuse_anything_but_one_int_axis(axis):
+    x = Value(np.ones((2, 3)))
+    with pytest.raises(TypeError, match=r"softmax\(\) needs a single int axis, got"):
+        ops.softmax(x, axis=axis)
+    with pytest.raises(TypeError, match=r"concatenate\(\) needs a single int axis, got"):
+        concatenate([x, x], axis=axis)
+    with pytest.raises(TypeError, match=r"stack\(\) needs a single int axis, got"):
+        stack([x, x], axis=axis)
+    # an int (numpy ints too) still works
+    assert ops.softmax(x, axis=np.int64(0)).shape == (2, 3)
+    assert concatenate([x, x], axis=1).shape == (2, 6)
+    assert stack([x, x], axis=-1).shape == (2, 3, 2)
