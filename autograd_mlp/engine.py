@@ -509,11 +509,19 @@ def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
     return result
 
 
+# How many grad()/value_and_grad() calls are evaluating their f right now.
+# A call made inside another one (depth > 0) may differentiate a function
+# that captures the outer call's variables, which its own arguments cannot
+# reveal: it then builds its gradients as a graph, so the outer pass sees them.
+_grad_depth = 0
+
+
 def _grad_function(f, argnums, with_value):
     single = isinstance(argnums, int)
     nums = (argnums,) if single else tuple(argnums)
 
     def wrapped(*args, **kwargs):
+        global _grad_depth
         original = args
         args = list(args)
         leaves = []
@@ -527,12 +535,19 @@ def _grad_function(f, argnums, with_value):
                 leaf = Value(arg)
             args[i] = leaf
             leaves.append(leaf)
-        # Inside an outer differentiation some argument (differentiated here or
-        # not, as for a mixed partial) is a node of the outer graph: then the
-        # gradients must be built as a graph too, so the outer pass sees them.
-        nested = any(isinstance(a, Value) and a.requires_grad for a in (*original, *kwargs.values()))
+        # Inside an outer differentiation (of grad(), or of a graph some
+        # argument belongs to, as for a mixed partial) f may depend on nodes of
+        # the outer graph: then the gradients must be built as a graph too, so
+        # the outer pass sees them.
+        nested = _grad_depth > 0 or any(
+            isinstance(a, Value) and a.requires_grad for a in (*original, *kwargs.values())
+        )
         with enable_grad():
-            out = f(*args, **kwargs)
+            _grad_depth += 1
+            try:
+                out = f(*args, **kwargs)
+            finally:
+                _grad_depth -= 1
             if not isinstance(out, Value):
                 raise TypeError(f"grad() needs f to return a Value, got {type(out).__name__}")
             if np.size(out.data) != 1:

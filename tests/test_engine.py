@@ -556,3 +556,20 @@ def test_numpy_float64_scalars_become_python_floats_other_scalars_keep_their_dty
     assert all(type(Value(v).data) is float for v in row)
     kept = Value(np.float32(1.5))
     assert kept.dtype == np.float32 and kept.shape == ()
+
+
+def test_nested_grad_sees_a_variable_captured_from_the_outer_function():
+    # d/dx [x · d/dy (x y²)] at y = 2 is d/dx [4x²] = 8x
+    assert grad(lambda x: grad(lambda y: x * y * y)(2.0) * x)(3.0) == 24.0
+    # d/dx [d/dy (x y²)] at y = 2 is d/dx [4x] = 4
+    assert grad(lambda x: grad(lambda y: x * y * y)(2.0))(3.0) == 4.0
+    value, slope = value_and_grad(lambda x: value_and_grad(lambda y: x * y * y)(2.0)[1] * x)(3.0)
+    assert (value, slope) == (36.0, 24.0)
+    # arrays: d/dx Σ x ⊙ (2 x ⊙ y) = 4 x ⊙ y
+    x, y = np.array([3.0, 4.0]), np.array([1.0, 2.0])
+    got = grad(lambda a: (grad(lambda b: (a * b * b).sum())(y) * a).sum())(x)
+    np.testing.assert_allclose(got, 4 * x * y)
+    # a failing inner function leaves no nesting behind: the next call returns plain data
+    with pytest.raises(ZeroDivisionError):
+        grad(lambda a: grad(lambda b: 1 / 0)(1.0))(1.0)
+    assert type(grad(lambda a: a * a)(3.0)) is float
