@@ -309,11 +309,39 @@ class Model:
             )
         return arr
 
+    def _declared_output_width(self):
+        """The number of outputs known without building the model, or None (a subclass may know it)."""
+        return None
+
     def _check_xy(self, x, y, x_what="x", y_what="y"):
+        """x, y checked, and the output width; an unbuilt model is left unbuilt (see :meth:`_build_for`)."""
         x = self._check_x(x, x_what)
-        n_out = self._output_width(x)
+        if getattr(self, "built", True):
+            n_out = self._output_width(x)
+        else:
+            n_out = self._declared_output_width()
+            if n_out is None:
+                # Only a forward pass tells the width; undo the build it does
+                # (weights and the draws from the seeded generator) if y is refused.
+                snapshot = [(module, dict(vars(module))) for module in self.modules()]
+                generator = _library_generator()
+                state = generator.bit_generator.state
+                n_out = self._output_width(x)
+                try:
+                    return x, self._check_y(y, x.shape[0], n_out, y_what, x_what), n_out
+                except BaseException:
+                    for module, attributes in snapshot:
+                        module.__dict__.clear()
+                        module.__dict__.update(attributes)
+                    generator.bit_generator.state = state
+                    raise
         y = self._check_y(y, x.shape[0], n_out, y_what, x_what)
         return x, y, n_out
+
+    def _build_for(self, x):
+        """Build an unbuilt model for x's width (a forward pass of one row), once every check has passed."""
+        if not getattr(self, "built", True):
+            self._output_width(x)
 
     def _bind_optimizer(self):
         """Bind the optimizer to the parameters, unless it already holds exactly these."""
@@ -407,6 +435,10 @@ class Model:
                     + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
                 )
             x_val = self._check_x(validation_data[0], "x_val")
+            if x_val.shape[1] != x.shape[1]:  # an unbuilt model does not know its width yet
+                raise ValueError(
+                    f"x_val must have the {x.shape[1]} columns of x, got x_val of shape {x_val.shape}"
+                )
             validation = (x_val, self._check_y(validation_data[1], x_val.shape[0], n_out, "y_val", "x_val"))
         elif validation_split > 0:
             n = x.shape[0]
@@ -420,6 +452,7 @@ class Model:
             x, y = x[:split_at], y[:split_at]
 
         # All checks passed; from here on the model may change.
+        self._build_for(x)
         self._bind_optimizer()
         metric_fns = self._resolved_metrics(n_out)
         n = x.shape[0]

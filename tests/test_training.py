@@ -649,3 +649,50 @@ def test_two_hidden_layers_learn_the_circle_and_a_perceptron_cannot():
     assert deep >= 0.95
     assert flat <= 0.75
     assert deep - flat >= 0.2
+
+
+def test_a_refused_y_leaves_an_unbuilt_model_unbuilt():
+    from autograd_mlp.nn import init
+
+    for call in ("fit", "evaluate"):
+        model = Sequential([Dense(4), Dropout(0.1), Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        state = init.generator().bit_generator.state
+        with pytest.raises(ValueError, match="y must have shape"):
+            getattr(model, call)(np.ones((5, 7)), np.ones((5, 2)), verbose=0)
+        assert not model.built and model.input_dim is None
+        assert init.generator().bit_generator.state == state
+        model.fit(np.ones((5, 3)), np.ones((5, 1)), epochs=1, verbose=0)
+        assert model.input_dim == 3
+
+
+def test_a_refused_y_leaves_an_unbuilt_custom_model_unbuilt():
+    from autograd_mlp.nn.module import Module
+
+    class Wrapped(Module, Model):
+        def __init__(self):
+            super().__init__()
+            self.inner = Sequential([Dense(4), Dense(2)])
+
+        @property
+        def built(self):
+            return self.inner.built
+
+        def forward(self, x):
+            return self.inner(x)
+
+    model = Wrapped()
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="y must have shape"):
+        model.fit(np.ones((5, 7)), np.ones((5, 3)), verbose=0)
+    assert not model.built and model.inner.input_dim is None
+    model.fit(np.ones((5, 3)), np.ones((5, 2)), epochs=1, verbose=0)
+    assert model.inner.input_dim == 3
+
+
+def test_validation_columns_must_match_x_for_an_unbuilt_model():
+    model = Sequential([Dense(4), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="x_val"):
+        model.fit(np.ones((5, 3)), np.ones((5, 1)), validation_data=(np.ones((2, 4)), np.ones((2, 1))), verbose=0)
+    assert not model.built

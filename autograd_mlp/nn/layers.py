@@ -277,6 +277,15 @@ class Sequential(Layer, Model):
             width = layer.output_dim(width)
         return width
 
+    def _declared_output_width(self):
+        """The last Dense's units when only Dense and Dropout layers follow it (None otherwise)."""
+        for layer in reversed(self.layers):
+            if type(layer) is Dense:
+                return layer.units
+            if type(layer) is not Dropout:
+                return None
+        return None
+
     def forward(self, x):
         if not self.layers:
             raise ValueError(f"model {self.name!r} has no layers; add() some first")
