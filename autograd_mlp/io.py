@@ -545,19 +545,12 @@ def _build_model(config, path):
 
 
 def _build_layer(index, entry, path):
-    if not isinstance(entry, dict):
-        raise FileFormatError(f"{path}: layer {index} must be a JSON object, got {type(entry).__name__}")
-    kind = entry.get("class")
-    cls = LAYER_CLASSES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise FileFormatError(
-            f"{path}: layer {index} has unknown class {kind!r}; expected one of {sorted(LAYER_CLASSES)}"
-        )
+    cls = _layer_class(index, entry, path)
     config = _field(entry, "config", dict, path)
     try:
         return cls(**config)
     except (TypeError, ValueError) as exc:
-        raise FileFormatError(f"{path}: layer {index} ({kind}) has an invalid config: {exc}") from None
+        raise FileFormatError(f"{path}: layer {index} ({cls.__name__}) has an invalid config: {exc}") from None
 
 
 def _compile(model, config, path):
