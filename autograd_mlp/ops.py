@@ -641,6 +641,25 @@ def _transpose(x, *axes):
     return Value._from_op(np.transpose(x.data, axes), (x,), TRANSPOSE, (axes,))
 
 
+# z = x as another float type    dz/dx: g cast back to x's type
+ASTYPE = Op("astype", lambda g, z, x, dtype: g.astype(np.result_type(x)) if isinstance(g, np.ndarray) else _cast_value(g, x))
+
+
+def _cast_value(g, x):
+    return g if not isinstance(g, Value) else astype(g, np.result_type(_raw(x)))
+
+
+def astype(x, dtype):
+    """``x`` converted to the float type ``dtype`` (float16/32/64); the gradient is converted back."""
+    x = _lift(x)
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"astype() needs a float dtype (gradients need one), got {dtype}")
+    if x.dtype == dtype:
+        return x
+    return Value._from_op(np.asarray(x.data).astype(dtype), (x,), ASTYPE, (dtype,))
+
+
 def broadcast_to(x, shape):
     """Broadcast ``x`` to ``shape`` like numpy.broadcast_to; the gradient sums back."""
     x = _lift(x)
@@ -818,3 +837,4 @@ Value.transpose = _transpose
 Value.T = property(lambda self: _transpose(self))
 Value.broadcast_to = broadcast_to
 Value.flatten = lambda self: _reshape(self, (-1,))
+Value.astype = astype

@@ -505,3 +505,12 @@ def test_a_leading_dropout_keeps_a_float32_model_in_float32():
     assert model.predict(x).dtype == np.float32
     assert Dropout(0.5, seed=0)(x).dtype == np.float32  # training mode too
     assert Dropout(0.5).eval()(np.ones((2, 2), dtype=np.int64)).dtype == np.float64
+
+
+def test_a_float32_model_casts_other_float_inputs_to_float32_even_after_dropout():
+    model = Sequential([Dropout(0.2), Dense(3, input_dim=2, dtype=np.float32), Dense(1, dtype=np.float32)])
+    assert model(np.ones((4, 2))).dtype == np.float32  # float64 input
+    model.train()
+    out = model(np.ones((4, 2)))
+    out.sum().backward()
+    assert out.dtype == np.float32 and model.layers[1].weight.grad.dtype == np.float32

@@ -773,3 +773,16 @@ def test_single_axis_operations_refuse_anything_but_one_int_axis(axis):
     assert ops.softmax(x, axis=np.int64(0)).shape == (2, 3)
     assert concatenate([x, x], axis=1).shape == (2, 6)
     assert stack([x, x], axis=-1).shape == (2, 3, 2)
+
+
+def test_astype_converts_forward_and_casts_the_gradient_back():
+    x = Value(np.array([1.5, -2.0]))
+    y = x.astype(np.float32)
+    assert y.dtype == np.float32 and x.astype(np.float64) is x
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.float64
+    np.testing.assert_allclose(x.grad, [3.0, -4.0])
+    first = gradients((x.astype(np.float32) ** 3).sum(), [x], create_graph=True)[0]
+    np.testing.assert_allclose(gradients(first.sum(), [x])[0], 6 * x.data)  # d²/dx² x³ = 6x
+    with pytest.raises(TypeError, match="float dtype"):
+        x.astype(np.int32)

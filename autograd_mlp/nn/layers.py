@@ -152,6 +152,8 @@ class Dense(Layer):
             x = Value._wrap_constant(x)  # the common case, without as_input's checks
         else:
             x = as_input(x, self.dtype, f"layer {self.name!r}")
+            if x.dtype != self.dtype:
+                x = x.astype(self.dtype)  # a Value of another float type, e.g. from a Dropout before
         if x.ndim == 0:
             raise ValueError(f"layer {self.name!r} expects input of shape (batch, features), got a 0-d value")
         if not self.built:
