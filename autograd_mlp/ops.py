@@ -100,6 +100,8 @@ def _operand(x):
 
 def _lift(x):
     """Like :func:`_operand`, but raises a TypeError naming the type for functions called directly."""
+    if type(x) is Value:  # the usual case, without a second call
+        return x
     v = _operand(x)
     if v is NotImplemented:
         raise TypeError(f"expected a Value, number or numeric array, got {type(x).__name__}")
