@@ -662,6 +662,8 @@ class Model:
         rows = []
         for layer in layers:
             units = getattr(layer, "units", None)
+            if units is None and hasattr(layer, "_declared_output_width"):
+                units = layer._declared_output_width()  # a nested model: its own last width
             if units is not None:
                 width = units
             shape = f"(None, {width if width is not None else '?'})"

@@ -696,3 +696,12 @@ def test_validation_columns_must_match_x_for_an_unbuilt_model():
     with pytest.raises(ValueError, match="x_val"):
         model.fit(np.ones((5, 3)), np.ones((5, 1)), validation_data=(np.ones((2, 4)), np.ones((2, 1))), verbose=0)
     assert not model.built
+
+
+def test_summary_shows_a_nested_models_output_width():
+    inner = Sequential([Dense(3), Dense(1)])
+    model = Sequential([Dense(4, input_dim=2), inner])
+    lines = []
+    model.summary(print_fn=lines.append)
+    row = next(line for line in lines if inner.name in line)
+    assert "(None, 1)" in row
