@@ -29,6 +29,7 @@ through ``current_learning_rate`` and ``learning_rate``.
 from __future__ import annotations
 
 import csv
+import inspect
 import math
 import numbers
 import os
@@ -453,6 +454,23 @@ class EarlyStopping(Callback):
             sys.stdout.write(f"Epoch {self.stopped_epoch + 1}: early stopping\n")
 
 
+def _accepts_two_arguments(fn):
+    """Whether ``fn(epoch, lr)`` is a valid call (else ``fn(epoch)`` is used), read from its signature.
+
+    Deciding once, rather than retrying after a TypeError, keeps a TypeError
+    raised inside the schedule itself visible.
+    """
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # a builtin without a signature: assume Keras' two-argument form
+        return True
+    try:
+        signature.bind(0, 0.0)
+    except TypeError:
+        return False
+    return True
+
+
 class LearningRateScheduler(Callback):
     """Set the learning rate at the start of each epoch to ``schedule(epoch, lr)``.
 
@@ -468,6 +486,7 @@ class LearningRateScheduler(Callback):
             raise TypeError(f"LearningRateScheduler expects a function schedule(epoch, lr), got {type(schedule).__name__}")
         self.schedule = schedule
         self.verbose = verbose
+        self._takes_rate = _accepts_two_arguments(schedule)
 
     def _optimizer(self):
         optimizer = getattr(self.model, "optimizer", None)
@@ -478,10 +497,7 @@ class LearningRateScheduler(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         optimizer = self._optimizer()
         current = float(optimizer.current_learning_rate)
-        try:
-            rate = self.schedule(epoch, current)
-        except TypeError:
-            rate = self.schedule(epoch)
+        rate = self.schedule(epoch, current) if self._takes_rate else self.schedule(epoch)
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not math.isfinite(rate) or rate <= 0:
             raise ValueError(
                 f"LearningRateScheduler: schedule({epoch}, {current}) must return a positive finite number, got {rate!r}"

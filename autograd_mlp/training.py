@@ -227,6 +227,9 @@ class Model:
         """Compile with a dict from :meth:`get_compile_config` (as loading a saved model does)."""
         if not isinstance(config, dict):
             raise TypeError(f"compile_from_config expects a dict, got {type(config).__name__}")
+        missing = [key for key in ("optimizer", "loss") if key not in config]
+        if missing:
+            raise ValueError(f"compile_from_config needs the keys 'optimizer' and 'loss'; missing {missing}")
         self.compile(
             optimizer=optim.from_config(config["optimizer"]),
             loss=config["loss"],

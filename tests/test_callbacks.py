@@ -442,3 +442,17 @@ def test_progress_bar_fits_a_narrow_terminal(capsys):
     assert len(pieces) == 3
     assert all(len(piece) <= 59 for piece in pieces)
     assert pieces[-1].startswith("Epoch 3/3 [" + "=" * 10 + "]") and pieces[-1].endswith("...")
+
+
+def test_a_type_error_inside_a_schedule_is_not_swallowed():
+    def broken(epoch, lr):
+        raise TypeError("a mistake inside the schedule")
+
+    model = Sequential([Dense(1, input_dim=1)])
+    model.compile(optimizer=SGD(0.1), loss="mse")
+    with pytest.raises(TypeError, match="a mistake inside the schedule"):
+        model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=1, verbose=0,
+                  callbacks=[cb.LearningRateScheduler(broken)])
+    one_argument = cb.LearningRateScheduler(lambda epoch: 0.05)
+    model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=1, verbose=0, callbacks=[one_argument])
+    assert model.optimizer.learning_rate == 0.05

@@ -123,3 +123,9 @@ def test_write_table_leaves_no_temporary_file(tmp_path):
     write_table(path, ["a"], [[1.0]])
     assert sorted(os.listdir(tmp_path)) == ["out.csv"]
     assert path.read_text() == "a\n1\n"
+
+
+def test_python_digit_separators_are_not_numbers_in_a_data_file(tmp_path):
+    path = write(tmp_path, "x,y\n1_0,1\n")
+    with pytest.raises(CsvError, match="line 2, column 'x'.*'1_0'"):
+        read_table(path)

@@ -705,3 +705,9 @@ def test_summary_shows_a_nested_models_output_width():
     model.summary(print_fn=lines.append)
     row = next(line for line in lines if inner.name in line)
     assert "(None, 1)" in row
+
+
+def test_compile_from_config_names_missing_keys():
+    model = Sequential([Dense(1, input_dim=1)])
+    with pytest.raises(ValueError, match="missing \\['optimizer'\\]"):
+        model.compile_from_config({"loss": "mse"})

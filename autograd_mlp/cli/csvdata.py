@@ -72,6 +72,8 @@ def _number(text, path, line, column):
     if not stripped:
         raise CsvError(f"{where}: expected a number, got an empty field")
     try:
+        if "_" in stripped:  # float() accepts Python's digit separators; a data file should not
+            raise ValueError(stripped)
         value = float(stripped)
     except ValueError:
         raise CsvError(f"{where}: expected a number, got {text!r}") from None
