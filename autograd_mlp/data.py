@@ -25,6 +25,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from ._checks import numeric_array
+
 __all__ = [
     "train_val_test_split",
     "Standardizer",
@@ -77,14 +79,7 @@ def _check_real(name, value, minimum=None):
 
 def _as_data(name, values, ndims=(1, 2), finite=False):
     """``values`` as a numeric array with ≥ 1 row, an allowed number of dimensions and no NaN."""
-    if isinstance(values, (str, bytes)):
-        raise TypeError(f"expected {name} as an array of numbers; got {type(values).__name__}")
-    try:
-        array = np.asarray(values)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(f"expected {name} as a rectangular array of numbers; got ragged input ({error})") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"expected {name} to hold numbers; got dtype {array.dtype}")
+    array = numeric_array(name, values)
     if array.ndim not in ndims:
         expected = " or ".join(f"{d}-D" for d in ndims) if len(ndims) < 4 else f"at least {ndims[0]}-D"
         hint = "; use x.reshape(-1, 1) for a single column" if ndims == (2,) and array.ndim == 1 else ""

@@ -31,6 +31,8 @@ import numbers
 
 import numpy as np
 
+from ._checks import numeric_array
+
 __all__ = [
     "accuracy",
     "binary_accuracy",
@@ -55,14 +57,7 @@ __all__ = [
 
 def _as_array(name, values):
     """``values`` as a numeric array of shape (n,) or (n, k), n ≥ 1, k ≥ 1, without NaN."""
-    if isinstance(values, (str, bytes)):
-        raise TypeError(f"expected {name} as an array of numbers; got {type(values).__name__} {values!r}")
-    try:
-        array = np.asarray(values)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(f"expected {name} as a rectangular array of numbers; got ragged input ({error})") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"expected {name} to hold numbers; got dtype {array.dtype}")
+    array = numeric_array(name, values)
     if array.ndim not in (1, 2):
         raise ValueError(f"expected {name} of shape (n,) or (n, k); got shape {array.shape}")
     if array.shape[0] == 0 or array.size == 0:
