@@ -47,6 +47,8 @@ class HandChain(Peer):
 
 
 class LibraryChain(Peer):
+    """The chain on this library's scalar ``Value``; subclasses run the same loop on another Value class."""
+
     name = "autograd_mlp"
 
     def __init__(self, ops):
@@ -127,7 +129,7 @@ class HipsChain(Peer):
         return float(x), [float(g)]
 
 
-class MicrogradChain(Peer):
+class MicrogradChain(LibraryChain):
     """micrograd's recursive topological sort is expected to stop at Python's recursion limit."""
 
     def __init__(self, ops):
@@ -139,22 +141,6 @@ class MicrogradChain(Peer):
         self.name = "micrograd"
         self.ops = self.units = ops
         self.c, self.d = constants(ops)
-
-    def _run(self):
-        c, d = self.c, self.d
-        x0 = self.Value(1.0)
-        x = x0
-        for _ in range(self.ops // 2):
-            x = x * c + d
-        x.backward()
-        return x, x0
-
-    def step(self):
-        self._run()
-
-    def gradients(self):
-        x, x0 = self._run()
-        return float(x.data), [float(x0.grad)]
 
 
 def expected(ops):
