@@ -1,4 +1,4 @@
-"""Tests for autograd_mlp.training: the course's Keras program, fit's arithmetic, output modes and bad input."""
+"""Tests for autograd_mlp.models: the course's Keras program, fit's arithmetic, output modes and bad input."""
 
 import json
 import math
@@ -21,7 +21,7 @@ from autograd_mlp import (
     metrics,
     set_seed,
 )
-from autograd_mlp.training import INFERENCE_CHUNK, Model
+from autograd_mlp.models import INFERENCE_CHUNK, Model
 
 
 def course_data(n=200, seed=0):
