@@ -154,19 +154,16 @@ def _build_model(config, path):
     name = config.get("name")
     if name is not None and not isinstance(name, str):
         raise FileFormatError(f"{path}: the model name must be a string, got {type(name).__name__}")
-    # Building a layer draws its initial weights from the library's seeded
-    # generator; put the generator back so that loading a model does not
-    # change the random numbers a seeded script sees afterwards.
-    generator = init.generator()
-    saved_state = generator.bit_generator.state
-    try:
+    # Building a layer draws initial weights, which the saved ones replace at
+    # once: draw them from a generator of this thread's own, so that loading a
+    # model never changes the random numbers a seeded script (or another
+    # thread) sees afterwards.
+    with init.using_generator(np.random.default_rng(0)):
         layers = [_build_layer(i, entry, path) for i, entry in enumerate(layer_configs)]
-        try:
-            return Sequential(layers, name=name)
-        except (TypeError, ValueError) as exc:
-            raise FileFormatError(f"{path}: the saved layers do not form a model: {exc}") from None
-    finally:
-        generator.bit_generator.state = saved_state
+    try:
+        return Sequential(layers, name=name)
+    except (TypeError, ValueError) as exc:
+        raise FileFormatError(f"{path}: the saved layers do not form a model: {exc}") from None
 
 
 def _build_layer(index, entry, path):
