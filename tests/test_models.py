@@ -231,6 +231,30 @@ def test_epoch_loss_is_the_weighted_mean_of_batch_losses_and_validation_is_the_l
     assert history.history["val_binary_accuracy"][-1] == pytest.approx(val_acc, rel=1e-12)
 
 
+class _RowsSeen(callbacks.Callback):
+    """Records how many rows fit trains on."""
+
+    def on_train_begin(self, logs=None):
+        self.samples = self.params["samples"]
+
+
+@pytest.mark.parametrize("n, split, n_train", [
+    (10, 0.25, 7),   # 7.5 training rows: Keras keeps floor(n * (1 - split)) = 7, so 3 validate
+    (7, 0.5, 3),     # 3.5 -> 3 train, 4 validate
+    (33, 0.1, 29),   # 29.7 -> 29 train, 4 validate
+])
+def test_validation_split_rounds_the_training_rows_down_as_keras_does(n, split, n_train):
+    x, y = course_data(n, seed=3)
+    net = compiled_network()
+    seen = _RowsSeen()
+    history = net.fit(x, y, batch_size=4, epochs=1, validation_split=split, shuffle=False,
+                      callbacks=[seen], verbose=0)
+    assert seen.samples == n_train
+    # the validation rows are exactly the remaining last ones
+    val_loss, _ = net.evaluate(x[n_train:], y[n_train:])
+    assert history.history["val_loss"][0] == pytest.approx(val_loss, rel=1e-12)
+
+
 def test_validation_data_is_used_as_given():
     x, y = course_data(60)
     xv, yv = course_data(20, seed=9)
