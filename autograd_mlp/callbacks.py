@@ -21,9 +21,11 @@ all callbacks in order, so a callback may add a key (as
 :class:`LearningRateScheduler` adds ``learning_rate``) that :class:`History`,
 which always runs last, then records.
 
-This module needs only numpy: models are reached through their methods
-(``get_weights``, ``set_weights``, ``save``, ``save_weights``) and optimizers
-through ``current_learning_rate`` and ``learning_rate``.
+This module imports nothing of the models (it sits below them): models are
+reached through ``self.model`` and their methods (``get_weights``,
+``set_weights``, ``save``, ``save_weights``), optimizers through
+``current_learning_rate`` and ``learning_rate``; the progress text is
+:mod:`autograd_mlp.progress`'s.
 """
 
 from __future__ import annotations
