@@ -735,3 +735,15 @@ def test_compile_from_config_names_missing_keys():
     model = Sequential([Dense(1, input_dim=1)])
     with pytest.raises(ValueError, match="missing \\['optimizer'\\]"):
         model.compile_from_config({"loss": "mse"})
+
+
+def test_the_keras_sequential_builds_on_the_plain_stack_of_layers():
+    import autograd_mlp
+    from autograd_mlp import models, nn, training
+
+    assert autograd_mlp.Sequential is models.Sequential
+    assert issubclass(models.Sequential, nn.Sequential) and issubclass(models.Sequential, Model)
+    assert not hasattr(nn.Sequential, "fit")  # the layers know nothing of training
+    assert training.Model is models.Model and training.load_model is models.load_model
+    stack = nn.Sequential([Dense(2, input_dim=3), Dense(1)])
+    assert stack(np.ones((4, 3))).shape == (4, 1)

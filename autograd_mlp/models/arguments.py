@@ -124,7 +124,7 @@ class FitOptions(NamedTuple):
     epochs: int
     initial_epoch: int
     verbose: int
-    validation_split: float
+    validation_split: numbers.Real
     shuffle: bool
     seed: int | None
     callbacks: list
@@ -146,7 +146,7 @@ def fit_options(batch_size, epochs, verbose, callbacks, validation_split, shuffl
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
         raise ValueError(f"seed must be None or an integer >= 0, got {seed!r}")
-    return FitOptions(size, int(epochs), int(initial_epoch), level, float(validation_split),
+    return FitOptions(size, int(epochs), int(initial_epoch), level, validation_split,
                       bool(shuffle), None if seed is None else int(seed), check_callbacks(callbacks))
 
 
