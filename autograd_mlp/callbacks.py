@@ -21,9 +21,11 @@ all callbacks in order, so a callback may add a key (as
 :class:`LearningRateScheduler` adds ``learning_rate``) that :class:`History`,
 which always runs last, then records.
 
-This module needs only numpy: models are reached through their methods
-(``get_weights``, ``set_weights``, ``save``, ``save_weights``) and optimizers
-through ``current_learning_rate`` and ``learning_rate``.
+This module imports nothing of the models (it sits below them): models are
+reached through ``self.model`` and their methods (``get_weights``,
+``set_weights``, ``save``, ``save_weights``), optimizers through
+``current_learning_rate`` and ``learning_rate``; the progress text is
+:mod:`autograd_mlp.progress`'s.
 """
 
 from __future__ import annotations
@@ -33,12 +35,17 @@ import inspect
 import math
 import numbers
 import os
-import shutil
 import sys
 import time
 import warnings
 
 import numpy as np
+
+from .progress import format_duration as _format_duration
+from .progress import format_logs as _format_logs
+from .progress import format_number as _format_number
+from .progress import is_dynamic as _is_dynamic
+from .progress import terminal_width as _terminal_width
 
 __all__ = [
     "Callback",
@@ -186,52 +193,6 @@ class History(Callback):
 
 
 # --------------------------------------------------------------- progress
-def _format_number(value):
-    """Keras' style: 4 decimals, or scientific notation for magnitudes below 1e-3."""
-    if not isinstance(value, numbers.Real):
-        return str(value)
-    value = float(value)
-    if value != 0 and math.isfinite(value) and abs(value) < 1e-3:
-        return f"{value:.4e}"
-    return f"{value:.4f}"
-
-
-def _format_logs(logs):
-    return " - ".join(f"{key}: {_format_number(value)}" for key, value in logs.items())
-
-
-def _format_duration(seconds):
-    """1.2s, 3:05 or 1:02:03."""
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    seconds = int(round(seconds))
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}:{secs:02d}"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}"
-
-
-def _is_dynamic(stream):
-    """True when ``\\r`` redraws are cheap to watch: a terminal or a notebook."""
-    try:
-        if stream.isatty():
-            return True
-    except (AttributeError, ValueError):
-        pass
-    return "ipykernel" in sys.modules
-
-
-def _terminal_width(stream):
-    """The terminal's width in columns when ``stream`` is a terminal, else None (no limit)."""
-    try:
-        if not stream.isatty():
-            return None
-    except (AttributeError, ValueError):
-        return None
-    return shutil.get_terminal_size(fallback=(120, 24)).columns
-
-
 class ProgbarLogger(Callback):
     """Print training progress to ``sys.stdout``; ``fit(verbose=...)`` adds one.
 

@@ -261,10 +261,14 @@ class Value:
         return f"Value({_format(self.data)}{grad}{label})"
 
     def _repr_svg_(self):
-        """Jupyter shows a Value as the drawing of its graph (None, hence the text repr, without Graphviz)."""
-        from .viz import value_svg  # lazy: drawing is optional and imports graphviz
+        """Jupyter shows a Value as the drawing of its graph (None, hence the text repr, without Graphviz).
 
-        return value_svg(self)
+        The drawing is registered by :mod:`autograd_mlp.viz` (see :mod:`autograd_mlp._display`):
+        the engine imports nothing above it.
+        """
+        from ._display import svg
+
+        return svg("value", self)
 
     # Comparisons compare data elementwise, like numpy, and are not
     # differentiable.  Hashing stays by identity so Values can key dicts.

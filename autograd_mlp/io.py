@@ -1,11 +1,10 @@
-"""Saving and loading models in one safe file: ``save_model`` / ``load_model``, ``save_weights`` / ``load_weights``.
+"""The model file format: one safe file of a JSON header and float arrays, written atomically.
 
-A saved model is a single file holding its architecture, its weights, its
-compile configuration (loss, optimizer, metrics) and, optionally, the
-optimizer's state, so that ``load_model(path)`` gives back a model that
-predicts bit for bit the same and, once compiled, trains on exactly as the
-original would have.  Any file name works (the course writes
-``My_network.keras``)::
+This module knows files, not models: :func:`write_file` takes a header (plain
+JSON values) and named arrays, :func:`read_file` gives them back checked.
+Turning a model into a header and arrays and back is the job of
+:mod:`autograd_mlp.models` (``model.save``, ``save_model`` / ``load_model``,
+``save_weights`` / ``load_weights``), which sits above the layers::
 
     model.save("My_network.keras")          # or save_model(model, "My_network.keras")
     same = load_model("My_network.keras")
@@ -51,7 +50,7 @@ code) and copying the raw bytes, and only plain floating-point arrays whose
 shape and dtype agree with ``header.json`` are accepted; an entry holding
 Python objects (a pickle) is refused.  Entry sizes are checked against the
 header before anything is read.  Layers are rebuilt only from the classes of
-a fixed allow-list (:data:`LAYER_CLASSES`), from plain JSON values.
+a fixed allow-list (:data:`autograd_mlp.models.LAYER_CLASSES`), from plain JSON values.
 
 Every problem with a file's content raises :class:`FileFormatError` (a
 ``ValueError``) naming the file and what is wrong; a missing file raises
@@ -79,18 +78,18 @@ import zlib
 
 import numpy as np
 
-from . import activations, optim
-from .nn import init
-from .nn.layers import Dense, Dropout, Layer, Sequential
+from ._version import __version__
 
 __all__ = [
-    "save_model",
-    "load_model",
-    "save_weights",
-    "load_weights",
     "FileFormatError",
-    "LAYER_CLASSES",
     "FORMAT_VERSION",
+    "FORMAT_MODEL",
+    "FORMAT_WEIGHTS",
+    "write_file",
+    "read_file",
+    "array_records",
+    "check_path",
+    "header_field",
 ]
 
 FORMAT_MODEL = "autograd_mlp.model"
@@ -98,9 +97,6 @@ FORMAT_WEIGHTS = "autograd_mlp.weights"
 #: The newest file format version this module reads (and the one it writes).
 FORMAT_VERSION = 1
 HEADER_ENTRY = "header.json"
-
-#: The only layer classes ``load_model`` will build, by the class name stored in the file.
-LAYER_CLASSES = {"Dense": Dense, "Dropout": Dropout}
 
 # A header far beyond any model's is a damaged or hostile file, not a model.
 _MAX_HEADER_BYTES = 64 * 2**20
@@ -137,92 +133,24 @@ class FileFormatError(ValueError):
     """A file that is not a valid saved model or weights file (damaged, foreign, or too new)."""
 
 
-# ------------------------------------------------------------------ saving
-def save_model(model, path, include_optimizer=True):
-    """Write ``model`` (architecture, weights, compile configuration, optimizer state) to one file.
+# ------------------------------------------------------- the two ends of a file
+def write_file(path, header, arrays):
+    """Write ``header`` (a JSON-able dict) and ``arrays`` (``(entry, array)`` pairs) as one file, atomically.
 
-    Parameters
-    ----------
-    model : Sequential
-        A model of :data:`LAYER_CLASSES` layers, compiled or not.
-    path : str or os.PathLike
-        The file to write; any extension (``.keras``, ``.npz`` ...).  An
-        existing file is replaced atomically.
-    include_optimizer : bool
-        Also store the optimizer's state (iteration count, momentum, Adam's
-        moments), so that training resumes exactly where it stopped.  Only
-        an optimizer bound to exactly the model's current parameters has a
-        state for them: one compiled before the model was built (or before
-        ``add()``) and not yet used by ``fit`` saves its configuration only,
-        and starts afresh after loading.
-
-    Raises ``TypeError`` for a model that is not a Sequential, and
-    ``ValueError`` for a layer or activation that could not be rebuilt on
-    loading; in both cases before anything is written.
+    ``header`` holds ``format``, ``format_version`` and whatever records the
+    arrays (see :func:`array_records`); nothing is written if it cannot be serialised.
     """
-    path = _check_path(path)
-    if not isinstance(model, Sequential):
-        raise TypeError(f"save_model expects a Sequential model, got {type(model).__name__}")
-    if not isinstance(include_optimizer, bool):
-        raise TypeError(f"include_optimizer must be True or False, got {include_optimizer!r}")
-    _check_rebuildable(model)
-    config = model.get_config()
-    params = model.parameters()
-    arrays = []
-    weights = _array_records(
-        "weights", [(p.name, np.asarray(p.data)) for p in params], arrays
-    )
-    compile_config = _compile_config(model)
-    optimizer_state = None
-    optimizer = getattr(model, "optimizer", None)
-    if include_optimizer and compile_config is not None and optimizer is not None \
-            and _bound_to(optimizer, params):
-        state = optimizer.get_state()
-        slots = _array_records("optimizer", sorted(state["slots"].items()), arrays)
-        for record in slots:
-            record["key"] = record.pop("name")
-        optimizer_state = {
-            "iterations": int(state["iterations"]),
-            "n_params": len(optimizer.params),
-            "slots": slots,
-        }
-    header = {
-        "format": FORMAT_MODEL,
-        "format_version": FORMAT_VERSION,
-        "library_version": _library_version(),
-        "config": config,
-        "compile_config": compile_config,
-        "weights": weights,
-        "optimizer": optimizer_state,
-    }
-    _write_archive(path, header, arrays)
+    _write_archive(check_path(path), header, arrays)
 
 
-def _bound_to(optimizer, params):
-    """Whether ``optimizer`` holds exactly ``params`` (the same objects, in the same order)."""
-    bound = list(getattr(optimizer, "params", ()))
-    return len(bound) == len(params) and all(a is b for a, b in zip(bound, params))
+def read_file(path):
+    """Open the file at ``path`` and check its header: ``.header``, ``.records(key)``, ``.read_array(record)``."""
+    return _Archive(check_path(path))
 
 
-def save_weights(model, path):
-    """Write only the weights of ``model`` (in ``get_weights()`` order) to one file, atomically."""
-    path = _check_path(path)
-    _check_has_weights(model, "save_weights")
-    arrays = []
-    weights = _array_records(
-        "weights", [(p.name, np.asarray(p.data)) for p in model.parameters()], arrays
-    )
-    header = {
-        "format": FORMAT_WEIGHTS,
-        "format_version": FORMAT_VERSION,
-        "library_version": _library_version(),
-        "model_name": getattr(model, "name", None),
-        "weights": weights,
-    }
-    _write_archive(path, header, arrays)
-
-
-def _check_path(path):
+# ------------------------------------------------------------------ saving
+def check_path(path):
+    """``path`` as a non-empty str, or TypeError naming what came."""
     if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     path = os.fspath(path)
@@ -231,53 +159,7 @@ def _check_path(path):
     return path
 
 
-def _check_has_weights(model, who):
-    if not isinstance(model, Layer):
-        raise TypeError(f"{who} expects a layer or model (with get_weights/set_weights), got {type(model).__name__}")
-
-
-def _check_rebuildable(model):
-    """Refuse, before writing, a model that load_model could not rebuild as it is."""
-    for layer in model.layers:
-        kind = type(layer).__name__
-        if LAYER_CLASSES.get(kind) is not type(layer):
-            raise ValueError(
-                f"cannot save layer {getattr(layer, 'name', '?')!r} of class {kind}: "
-                f"only {sorted(LAYER_CLASSES)} layers can be saved"
-            )
-        if isinstance(layer, Dense):
-            # A custom function would be saved by its __name__ and come back
-            # as whatever the library registers under that name, or not at all.
-            name = layer.activation_name
-            try:
-                same = activations.get(name) is layer.activation
-            except (TypeError, ValueError):
-                same = False
-            if not same:
-                raise ValueError(
-                    f"cannot save layer {layer.name!r}: its activation {name!r} is not one of the "
-                    f"library's named activations; use save_weights for custom functions"
-                )
-            for what, fn in (("kernel_initializer", layer._kernel_initializer),
-                             ("bias_initializer", layer._bias_initializer)):
-                name = init.name_of(fn)
-                try:
-                    same = init.get(name) is fn
-                except (TypeError, ValueError):
-                    same = False
-                if not same:
-                    raise ValueError(
-                        f"cannot save layer {layer.name!r}: its {what} {name!r} is not one of the "
-                        f"library's named initializers; use save_weights for custom functions"
-                    )
-
-
-def _compile_config(model):
-    get = getattr(model, "get_compile_config", None)
-    return get() if callable(get) else None
-
-
-def _array_records(prefix, named_arrays, arrays):
+def array_records(prefix, named_arrays, arrays):
     """Header records for ``(name, array)`` pairs; appends ``(entry, array)`` to ``arrays``."""
     records = []
     for i, (name, arr) in enumerate(named_arrays):
@@ -290,9 +172,8 @@ def _array_records(prefix, named_arrays, arrays):
     return records
 
 
-def _library_version():
-    from . import __version__  # read late: the package imports this module while it initialises
-
+def library_version():
+    """The version of autograd_mlp that writes a file (recorded in its header, for information)."""
     return __version__
 
 
@@ -378,220 +259,12 @@ def _fsync_directory(directory):
 
 
 # ----------------------------------------------------------------- loading
-def load_model(path, compile=True):
-    """Rebuild the model saved by :func:`save_model`: same layers, names, dtype and weights (bitwise).
-
-    With ``compile=True`` (the default) a model saved after ``compile`` is
-    compiled again with the same loss, optimizer and metrics, and the
-    optimizer's saved state is restored.  ``compile=False`` returns the
-    model with its weights only.
-
-    Raises ``FileNotFoundError`` for a missing file and
-    :class:`FileFormatError` (a ``ValueError``) for anything else wrong.
-    """
-    path = _check_path(path)
-    if not isinstance(compile, bool):
-        raise TypeError(f"compile must be True or False, got {compile!r}")
-    archive = _Archive(path)
-    header = archive.header
-    if header["format"] != FORMAT_MODEL:
-        raise FileFormatError(f"{path}: holds weights only (written by save_weights); use load_weights(model, path)")
-    config = _field(header, "config", dict, path)
-    # Every weight's shape follows from the config alone; compare it with the
-    # header's records before building anything, so that a small forged
-    # header cannot make the layers draw gigabytes of initial weights.
-    # (Reading the arrays first is safe: each must fit in its entry of a file
-    # already in memory.)
-    weights = [archive.read_array(spec) for spec in archive.records("weights")]
-    expected = _expected_weights(config, path)
-    if len(weights) != len(expected):
-        raise FileFormatError(
-            f"{path}: the architecture has {len(expected)} weight arrays but the file holds {len(weights)}"
-        )
-    for arr, (what, shape, dtype) in zip(weights, expected):
-        if arr.shape != shape or arr.dtype.name != dtype.name:
-            raise FileFormatError(
-                f"{path}: {what} should be {dtype.name} of shape {shape} by the architecture, "
-                f"the file holds {arr.dtype.name} of shape {arr.shape}"
-            )
-    model = _build_model(config, path)
-    params = model.parameters()
-    if len(weights) != len(params):
-        raise FileFormatError(
-            f"{path}: the architecture has {len(params)} weight arrays but the file holds {len(weights)}"
-        )
-    for param, arr in zip(params, weights):
-        if arr.shape != param.shape or arr.dtype.name != param.dtype.name:
-            raise FileFormatError(
-                f"{path}: weight {param.name!r} should be {param.dtype.name} of shape {param.shape} "
-                f"by the architecture, the file holds {arr.dtype.name} of shape {arr.shape}"
-            )
-    model.set_weights(weights)
-    compile_config = header.get("compile_config")
-    if compile and compile_config is not None:
-        _compile(model, compile_config, path)
-        state = header.get("optimizer")
-        if state is not None:
-            _restore_optimizer(model.optimizer, archive, state, path)
-    return model
-
-
-def load_weights(model, path):
-    """Set the weights of ``model`` from a file of :func:`save_weights` (or :func:`save_model`).
-
-    Every array's shape is checked against the model before any weight
-    changes; a mismatch raises ``ValueError`` and leaves the model as it was.
-    """
-    path = _check_path(path)
-    _check_has_weights(model, "load_weights")
-    archive = _Archive(path)
-    weights = [archive.read_array(spec) for spec in archive.records("weights")]
-    try:
-        model.set_weights(weights)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{path}: the weights do not fit model {getattr(model, 'name', '')!r}: {exc}") from None
-
-
-def _config_int(config, key, index, path, default=None):
-    value = config.get(key, default)
-    if value is None and default is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise FileFormatError(f"{path}: layer {index} has an invalid config: {key} must be a positive integer, got {value!r}")
-    return value
-
-
-def _expected_weights(config, path):
-    """``(description, shape, dtype)`` of each weight the saved layers will have, from the config alone.
-
-    Mirrors how a Sequential builds: once the first Dense knows its input
-    width, the widths chain through the layers (Dropout keeps it, a Dense of
-    ``units`` outputs ``units``); before that, only a Dense given its own
-    ``input_dim`` has weights.
-    """
-    layer_configs = _field(config, "layers", list, path)
-    expected = []
-    width = None
-    chained = False  # whether the model knows its input width (from its first Dense)
-    first_dense = True
-    for index, entry in enumerate(layer_configs):
-        cls = _layer_class(index, entry, path)
-        layer_config = _field(entry, "config", dict, path)
-        if cls is not Dense:
-            continue
-        units = _config_int(layer_config, "units", index, path, default=0)
-        input_dim = _config_int(layer_config, "input_dim", index, path)
-        shape = layer_config.get("input_shape")
-        if input_dim is None and isinstance(shape, list) and len(shape) == 1:
-            input_dim = _config_int({"input_shape": shape[0]}, "input_shape", index, path, default=0)
-        if first_dense:
-            first_dense = False
-            chained = input_dim is not None
-            width = input_dim
-        if chained:
-            if input_dim is not None and input_dim != width:
-                raise FileFormatError(
-                    f"{path}: the saved layers do not form a model: layer {index} expects "
-                    f"{input_dim} input features, the layer before it outputs {width}"
-                )
-            input_dim = width
-        try:
-            dtype = np.dtype(layer_config.get("dtype", "float64"))
-        except (TypeError, ValueError, SyntaxError):
-            dtype = None
-        if dtype is None or dtype.kind != "f":
-            raise FileFormatError(
-                f"{path}: layer {index} has an invalid config: dtype must be a float type, "
-                f"got {layer_config.get('dtype')!r}"
-            )
-        if input_dim is not None:
-            expected.append((f"the kernel of layer {index}", (input_dim, units), dtype))
-            if bool(layer_config.get("use_bias", True)):
-                expected.append((f"the bias of layer {index}", (units,), dtype))
-        width = units
-    return expected
-
-
-def _layer_class(index, entry, path):
-    if not isinstance(entry, dict):
-        raise FileFormatError(f"{path}: layer {index} must be a JSON object, got {type(entry).__name__}")
-    kind = entry.get("class")
-    cls = LAYER_CLASSES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise FileFormatError(
-            f"{path}: layer {index} has unknown class {kind!r}; expected one of {sorted(LAYER_CLASSES)}"
-        )
-    return cls
-
-
-def _build_model(config, path):
-    layer_configs = _field(config, "layers", list, path)
-    name = config.get("name")
-    if name is not None and not isinstance(name, str):
-        raise FileFormatError(f"{path}: the model name must be a string, got {type(name).__name__}")
-    # Building a layer draws its initial weights from the library's seeded
-    # generator; put the generator back so that loading a model does not
-    # change the random numbers a seeded script sees afterwards.
-    generator = init.generator()
-    saved_state = generator.bit_generator.state
-    try:
-        layers = [_build_layer(i, entry, path) for i, entry in enumerate(layer_configs)]
-        try:
-            return Sequential(layers, name=name)
-        except (TypeError, ValueError) as exc:
-            raise FileFormatError(f"{path}: the saved layers do not form a model: {exc}") from None
-    finally:
-        generator.bit_generator.state = saved_state
-
-
-def _build_layer(index, entry, path):
-    cls = _layer_class(index, entry, path)
-    config = _field(entry, "config", dict, path)
-    try:
-        return cls(**config)
-    except (TypeError, ValueError) as exc:
-        raise FileFormatError(f"{path}: layer {index} ({cls.__name__}) has an invalid config: {exc}") from None
-
-
-def _compile(model, config, path):
-    if not isinstance(config, dict):
-        raise FileFormatError(f"{path}: compile_config must be a JSON object, got {type(config).__name__}")
-    try:
-        optimizer = optim.from_config(_field(config, "optimizer", dict, path))
-        model.compile(optimizer=optimizer, loss=config.get("loss"), metrics=config.get("metrics"))
-    except FileFormatError:
-        raise
-    except (TypeError, ValueError, KeyError) as exc:
-        raise FileFormatError(
-            f"{path}: cannot compile the model again ({exc}); load_model(path, compile=False) "
-            f"returns it with its weights only"
-        ) from None
-
-
-def _restore_optimizer(optimizer, archive, state, path):
-    if not isinstance(state, dict):
-        raise FileFormatError(f"{path}: the optimizer state must be a JSON object, got {type(state).__name__}")
-    iterations = _field(state, "iterations", int, path)
-    n_params = _field(state, "n_params", int, path)
-    if iterations < 0:
-        raise FileFormatError(f"{path}: the optimizer's iteration count is negative ({iterations})")
-    if n_params != len(optimizer.params):
-        raise FileFormatError(
-            f"{path}: the optimizer state is for {n_params} parameters, the model has {len(optimizer.params)}"
-        )
-    slots = {}
-    for record in archive.records("slots", state):
-        key = record.get("key")
-        if not isinstance(key, str) or "/" not in key or not key.split("/", 1)[0].isdigit():
-            raise FileFormatError(f"{path}: optimizer slot key must look like 'index/name', got {key!r}")
-        slots[key] = archive.read_array(record)
-    try:
-        optimizer.set_state({"iterations": iterations, "slots": slots})
-    except (TypeError, ValueError) as exc:
-        raise FileFormatError(f"{path}: the optimizer state does not fit the model: {exc}") from None
-
-
 _KIND_NAMES = {dict: "a JSON object", list: "a list", int: "an integer", str: "a string"}
+
+
+def header_field(mapping, key, kind, path):
+    """``mapping[key]`` of a header, which must be a ``kind``, else :class:`FileFormatError` naming the file."""
+    return _field(mapping, key, kind, path)
 
 
 def _field(mapping, key, kind, path):

@@ -26,6 +26,11 @@ The recursion (course, "Back propagation - Last Layer" and "Hidden Layer(s)"):
 
 Python lists hold one entry per layer aligned with ``weights``: index i is the
 course's layer l = i + 1, and the course's a[0] is ``x``.
+
+Why this module is longer than 600 lines: it is one witness, read side by side
+with the course, and its derivations refer to each other (the forward pass, the
+errors layer by layer, the losses' derivatives and the update); split into
+files, a reader checking it against the course would lose that one thread.
 """
 
 from __future__ import annotations

@@ -106,7 +106,8 @@ except ImportError:  # scikit-learn < 1.6: the same checks are a method of BaseE
         return estimator._validate_data(X, y, **kwargs)
 
 from . import losses
-from .nn import Dense, Sequential
+from .models import Sequential
+from .nn import Dense
 from .optim import SGD, Adam, RMSprop
 
 __all__ = ["MLPClassifier", "MLPRegressor"]

@@ -14,7 +14,7 @@ import pytest
 
 from autograd_mlp import Dense, Sequential
 from autograd_mlp.cli.csvdata import read_table
-from autograd_mlp.io import load_model, save_model
+from autograd_mlp.models import load_model, save_model
 from autograd_mlp.viz.rendering import dot_available
 from cli_support import binary_rows, run, write_csv
 

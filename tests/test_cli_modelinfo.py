@@ -10,7 +10,7 @@ from autograd_mlp import Dense, Sequential
 from autograd_mlp.cli.errors import DataError
 from autograd_mlp.cli.modelinfo import ModelInfo, guess_info, load, output_width, save, sidecar_path
 from autograd_mlp.data import Standardizer
-from autograd_mlp.io import save_model
+from autograd_mlp.models import save_model
 
 
 def _model(outputs=1, activation="sigmoid", loss="binary_crossentropy", inputs=2):

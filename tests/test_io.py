@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 
 import autograd_mlp
 import autograd_mlp.io as amio
+from autograd_mlp import models
 from autograd_mlp import losses, optim
 from autograd_mlp.nn import init
-from autograd_mlp.nn.layers import Dense, Dropout, Layer, Sequential
+from autograd_mlp.models import Sequential
+from autograd_mlp.nn.layers import Dense, Dropout, Layer
 from autograd_mlp.nn.module import Module
 
 
@@ -85,7 +87,7 @@ def tamper(path, out, header=None, entries=None):
 def saved(tmp_path):
     model = make_model(name="net")
     path = tmp_path / "My_network.keras"
-    amio.save_model(model, path)
+    models.save_model(model, path)
     return model, path
 
 
@@ -95,8 +97,8 @@ def saved(tmp_path):
 def test_round_trip_is_exact(tmp_path, dtype, suffix):
     model = make_model(dtype, name="my_net")
     path = tmp_path / f"model{suffix}"
-    amio.save_model(model, path)
-    loaded = amio.load_model(path)
+    models.save_model(model, path)
+    loaded = models.load_model(path)
     assert type(loaded.layers[1]) is Dropout and loaded.layers[1].rate == 0.3
     assert loaded.name == "my_net"
     assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
@@ -110,7 +112,7 @@ def test_round_trip_is_exact(tmp_path, dtype, suffix):
 
 def test_loaded_model_is_independent_of_the_original(saved):
     model, path = saved
-    loaded = amio.load_model(path)
+    loaded = models.load_model(path)
     loaded.layers[0].weight.data[0, 0] += 1.0
     assert loaded.layers[0].weight.data[0, 0] != model.layers[0].weight.data[0, 0]
     assert loaded.layers[0].weight.data.flags.writeable
@@ -133,8 +135,8 @@ def test_round_trip_of_random_architectures(widths, inputs, activation, dtype, r
     model = Sequential(layers)
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "m.keras")
-        amio.save_model(model, path)
-        loaded = amio.load_model(path)
+        models.save_model(model, path)
+        loaded = models.load_model(path)
     assert loaded.get_config() == model.get_config()
     assert_same_weights(model, loaded)
     x = batch(dtype, features=inputs)
@@ -145,15 +147,15 @@ def test_special_values_survive_bitwise(tmp_path):
     model = Sequential([Dense(3, input_dim=2)])
     model.layers[0].weight.data[...] = [[np.nan, -0.0, np.inf], [-np.inf, 5e-324, np.finfo(float).max]]
     path = tmp_path / "m.keras"
-    amio.save_model(model, path)
-    assert_same_weights(model, amio.load_model(path))
+    models.save_model(model, path)
+    assert_same_weights(model, models.load_model(path))
 
 
 def test_unbuilt_model_round_trips(tmp_path):
     model = Sequential([Dense(3, activation="relu", name="hidden"), Dense(1, name="out")], name="lazy")
     path = tmp_path / "m.keras"
-    amio.save_model(model, path)
-    loaded = amio.load_model(path)
+    models.save_model(model, path)
+    loaded = models.load_model(path)
     assert loaded.get_config() == model.get_config()
     assert not loaded.built and loaded.get_weights() == []
 
@@ -173,8 +175,8 @@ def test_the_file_is_a_plain_npz_without_pickles(saved):
 
 def test_saving_twice_gives_identical_bytes(tmp_path):
     model = make_model()
-    amio.save_model(model, tmp_path / "a.keras")
-    amio.save_model(model, tmp_path / "b.keras")
+    models.save_model(model, tmp_path / "a.keras")
+    models.save_model(model, tmp_path / "b.keras")
     assert (tmp_path / "a.keras").read_bytes() == (tmp_path / "b.keras").read_bytes()
 
 
@@ -183,7 +185,7 @@ def test_loading_leaves_the_seeded_generator_alone(saved):
     init.set_seed(123)
     expected = init.generator().random(4)
     init.set_seed(123)
-    amio.load_model(path)
+    models.load_model(path)
     assert np.array_equal(init.generator().random(4), expected)
 
 
@@ -191,8 +193,8 @@ def test_saving_replaces_an_existing_file_with_ordinary_permissions(tmp_path):
     path = tmp_path / "m.keras"
     path.write_bytes(b"old content")
     model = make_model()
-    amio.save_model(model, str(path))
-    assert_same_weights(model, amio.load_model(str(path)))
+    models.save_model(model, str(path))
+    assert_same_weights(model, models.load_model(str(path)))
     plain = tmp_path / "plain"
     plain.write_bytes(b"")
     assert path.stat().st_mode == plain.stat().st_mode  # the umask decides, as for any new file
@@ -202,11 +204,11 @@ def test_saving_replaces_an_existing_file_with_ordinary_permissions(tmp_path):
 # ------------------------------------------------------------ save errors
 def test_save_refuses_bad_arguments(tmp_path):
     with pytest.raises(TypeError, match="Sequential"):
-        amio.save_model(Dense(2, input_dim=2), tmp_path / "m.keras")
+        models.save_model(Dense(2, input_dim=2), tmp_path / "m.keras")
     with pytest.raises(TypeError, match="path"):
-        amio.save_model(make_model(), 42)
+        models.save_model(make_model(), 42)
     with pytest.raises(TypeError, match="include_optimizer"):
-        amio.save_model(make_model(), tmp_path / "m.keras", include_optimizer="yes")
+        models.save_model(make_model(), tmp_path / "m.keras", include_optimizer="yes")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -233,14 +235,14 @@ def test_save_refuses_layers_it_could_not_rebuild(tmp_path):
         Sequential([Dense(2, kernel_initializer=my_init)]),
     ):
         with pytest.raises(ValueError, match="cannot save"):
-            amio.save_model(model, tmp_path / "m.keras")
+            models.save_model(model, tmp_path / "m.keras")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_save_into_a_missing_directory(tmp_path):
     target = tmp_path / "no_such_dir" / "m.keras"
     with pytest.raises(FileNotFoundError, match="no_such_dir"):
-        amio.save_model(make_model(), target)
+        models.save_model(make_model(), target)
 
 
 # ------------------------------------------------------------- atomicity
@@ -260,12 +262,12 @@ def test_a_failing_save_keeps_the_old_file_and_leaves_no_temp_file(saved, monkey
     monkeypatch.setattr(amio, "_write_array", write_then_fail)
     model.layers[0].weight.data[...] = 0.0
     with pytest.raises(error, match="disk full"):
-        amio.save_model(model, path)
+        models.save_model(model, path)
     assert len(calls) == 3  # it did fail mid-way, after writing part of the file
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]
     monkeypatch.undo()
-    assert not np.any(amio.load_model(path).layers[0].weight.data == 0.0)
+    assert not np.any(models.load_model(path).layers[0].weight.data == 0.0)
 
 
 def test_a_failing_rename_leaves_no_temp_file(saved, monkeypatch):
@@ -277,7 +279,7 @@ def test_a_failing_rename_leaves_no_temp_file(saved, monkeypatch):
 
     monkeypatch.setattr(amio.os, "replace", refuse)
     with pytest.raises(PermissionError):
-        amio.save_weights(model, path)
+        models.save_weights(model, path)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]
 
@@ -286,15 +288,15 @@ def test_a_failing_rename_leaves_no_temp_file(saved, monkeypatch):
 def test_missing_file_is_file_not_found(tmp_path):
     path = tmp_path / "absent.keras"
     with pytest.raises(FileNotFoundError, match="absent.keras"):
-        amio.load_model(path)
+        models.load_model(path)
     with pytest.raises(OSError, match="absent.keras"):
-        amio.load_weights(make_model(), path)
+        models.load_weights(make_model(), path)
 
 
 def check_refused(path, *fragments):
     """load_model raises FileFormatError (a ValueError) naming the file and each fragment."""
     with pytest.raises(ValueError) as info:
-        amio.load_model(path)
+        models.load_model(path)
     assert isinstance(info.value, amio.FileFormatError)
     message = str(info.value)
     assert str(path) in message
@@ -431,7 +433,7 @@ def test_a_damaged_array_entry_is_refused(saved, tmp_path):
     check_refused(tamper(path, tmp_path / "magic.keras", entries={"weights/0.npy": b"XXXXXX" + raw[6:]}), "not a .npy")
     check_refused(tamper(path, tmp_path / "short.keras", entries={"weights/0.npy": raw[:-8]}), "bytes")
     fortran = np.asfortranarray(np.arange(15.0).reshape(3, 5))
-    loaded = amio.load_model(tamper(path, tmp_path / "fortran.keras", entries={"weights/0.npy": npy_bytes(fortran)}))
+    loaded = models.load_model(tamper(path, tmp_path / "fortran.keras", entries={"weights/0.npy": npy_bytes(fortran)}))
     assert np.array_equal(loaded.layers[0].weight.data, fortran)  # a legitimate layout is read correctly
 
 
@@ -476,7 +478,7 @@ def test_a_pickled_object_array_is_refused_without_running_it(saved, tmp_path):
     honest = tamper(path, tmp_path / "evil2.keras", header=declare_object, entries={"weights/1.npy": payload})
     check_refused(honest, "float array")
     with pytest.raises(ValueError):
-        amio.load_weights(make_model(), disguised)
+        models.load_weights(make_model(), disguised)
     assert not marker.exists()
 
 
@@ -491,17 +493,17 @@ def test_a_whole_pickle_file_is_refused(tmp_path):
 def test_load_argument_checks(saved):
     _, path = saved
     with pytest.raises(TypeError, match="compile"):
-        amio.load_model(path, compile="no")
+        models.load_model(path, compile="no")
     with pytest.raises(TypeError, match="path"):
-        amio.load_model(None)
+        models.load_model(None)
 
 
 # ------------------------------------------------------------- weights only
 def test_weights_round_trip_into_another_model(tmp_path):
     source, target = make_model(), make_model()
     path = tmp_path / "w.npz"
-    amio.save_weights(source, path)
-    amio.load_weights(target, path)
+    models.save_weights(source, path)
+    models.load_weights(target, path)
     assert_same_weights(source, target)
     header = json.loads(read_archive(path)["header.json"])
     assert header["format"] == "autograd_mlp.weights" and "config" not in header
@@ -509,8 +511,8 @@ def test_weights_round_trip_into_another_model(tmp_path):
 
 def test_weights_are_cast_to_the_receiving_model_dtype(tmp_path):
     source, target = make_model(np.float64), make_model(np.float32)
-    amio.save_weights(source, tmp_path / "w.npz")
-    amio.load_weights(target, tmp_path / "w.npz")
+    models.save_weights(source, tmp_path / "w.npz")
+    models.load_weights(target, tmp_path / "w.npz")
     for a, b in zip(source.get_weights(), target.get_weights()):
         assert b.dtype == np.float32 and np.array_equal(a.astype(np.float32), b)
 
@@ -518,7 +520,7 @@ def test_weights_are_cast_to_the_receiving_model_dtype(tmp_path):
 def test_load_weights_reads_a_model_file(saved):
     model, path = saved
     other = make_model()
-    amio.load_weights(other, path)
+    models.load_weights(other, path)
     assert_same_weights(model, other)
 
 
@@ -533,11 +535,11 @@ def test_load_weights_reads_a_model_file(saved):
 def test_load_weights_with_wrong_shapes_changes_nothing(tmp_path, other):
     source = make_model()
     path = tmp_path / "w.npz"
-    amio.save_weights(source, path)
+    models.save_weights(source, path)
     target = other()
     before = [w.copy() for w in target.get_weights()]
     with pytest.raises(ValueError) as info:
-        amio.load_weights(target, path)
+        models.load_weights(target, path)
     assert str(path) in str(info.value)
     after = target.get_weights()
     assert all(a.tobytes() == b.tobytes() for a, b in zip(before, after))
@@ -546,11 +548,11 @@ def test_load_weights_with_wrong_shapes_changes_nothing(tmp_path, other):
 def test_load_weights_from_a_damaged_file_changes_nothing(tmp_path):
     source, target = make_model(), make_model()
     path = tmp_path / "w.npz"
-    amio.save_weights(source, path)
+    models.save_weights(source, path)
     broken = tamper(path, tmp_path / "broken.npz", entries={"weights/4.npy": None})
     before = [w.copy() for w in target.get_weights()]
     with pytest.raises(ValueError, match="missing"):
-        amio.load_weights(target, broken)
+        models.load_weights(target, broken)
     assert all(a.tobytes() == b.tobytes() for a, b in zip(before, target.get_weights()))
 
 
@@ -559,9 +561,9 @@ def test_weights_file_argument_checks(tmp_path):
         pass
 
     with pytest.raises(TypeError, match="get_weights"):
-        amio.save_weights(Bare(), tmp_path / "w.npz")
+        models.save_weights(Bare(), tmp_path / "w.npz")
     with pytest.raises(TypeError, match="get_weights"):
-        amio.load_weights(object(), tmp_path / "w.npz")
+        models.load_weights(object(), tmp_path / "w.npz")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -628,8 +630,8 @@ def test_resuming_without_the_saved_state_would_differ(tmp_path):
     """The previous test could fail: a fresh Adam state changes the trajectory."""
     model = trained(optim.Adam(learning_rate=0.01), dropout=False)
     path = tmp_path / "m.keras"
-    amio.save_model(model, path, include_optimizer=False)
-    loaded = amio.load_model(path)
+    models.save_model(model, path, include_optimizer=False)
+    loaded = models.load_model(path)
     assert loaded.get_compile_config() == model.get_compile_config()
     assert loaded.optimizer.iterations == 0 and loaded.optimizer.get_state()["slots"] == {}
     header = json.loads(read_archive(path)["header.json"])
@@ -643,8 +645,8 @@ def test_resuming_without_the_saved_state_would_differ(tmp_path):
 def test_load_without_compiling(tmp_path):
     model = trained(optim.SGD(0.1, 0.9))
     path = tmp_path / "m.keras"
-    amio.save_model(model, path)
-    loaded = amio.load_model(path, compile=False)
+    models.save_model(model, path)
+    loaded = models.load_model(path, compile=False)
     assert not loaded.compiled and loaded.get_compile_config() is None
     assert_same_weights(model, loaded)
 
@@ -653,8 +655,8 @@ def test_a_model_compiled_before_it_was_built_round_trips(tmp_path):
     model = Sequential([Dense(3, activation="relu"), Dense(1)])
     model.compile(optimizer="adam", loss="mse", metrics=["mae"])
     path = tmp_path / "m.keras"
-    amio.save_model(model, path)
-    loaded = amio.load_model(path)
+    models.save_model(model, path)
+    loaded = models.load_model(path)
     assert loaded.get_compile_config() == model.get_compile_config() and not loaded.built
     x, y = xor_data()
     init.set_seed(3)
@@ -667,7 +669,7 @@ def test_a_model_compiled_before_it_was_built_round_trips(tmp_path):
 def test_optimizer_state_in_the_file_is_checked(tmp_path):
     model = trained(optim.Adam(learning_rate=0.01))
     path = tmp_path / "m.keras"
-    amio.save_model(model, path)
+    models.save_model(model, path)
 
     def wrong_count(header):
         header["optimizer"]["n_params"] = 7
@@ -688,7 +690,7 @@ def test_optimizer_state_in_the_file_is_checked(tmp_path):
         header["optimizer"]["iterations"] = -1
 
     check_refused(tamper(path, tmp_path / "d.keras", header=negative), "negative")
-    assert amio.load_model(tamper(path, tmp_path / "e.keras", header=wrong_key), compile=False).get_compile_config() is None
+    assert models.load_model(tamper(path, tmp_path / "e.keras", header=wrong_key), compile=False).get_compile_config() is None
 
 
 @pytest.mark.parametrize(
@@ -704,10 +706,10 @@ def test_optimizer_state_in_the_file_is_checked(tmp_path):
 def test_an_unusable_compile_config_is_refused_with_a_way_out(tmp_path, change, fragment):
     model = trained(optim.SGD(0.1, 0.9), epochs=1)
     path = tmp_path / "m.keras"
-    amio.save_model(model, path)
+    models.save_model(model, path)
     bad = tamper(path, tmp_path / "bad.keras", header=lambda h: change(h["compile_config"]))
     check_refused(bad, fragment)
-    assert_same_weights(model, amio.load_model(bad, compile=False))
+    assert_same_weights(model, models.load_model(bad, compile=False))
 
 
 def test_a_custom_loss_saves_but_needs_compile_false_to_load(tmp_path):
@@ -717,24 +719,24 @@ def test_a_custom_loss_saves_but_needs_compile_false_to_load(tmp_path):
     model = Sequential([Dense(1, input_dim=2)])
     model.compile(optimizer="sgd", loss=my_loss)
     path = tmp_path / "m.keras"
-    amio.save_model(model, path)
+    models.save_model(model, path)
     check_refused(path, "my_loss", "compile=False")
-    assert_same_weights(model, amio.load_model(path, compile=False))
+    assert_same_weights(model, models.load_model(path, compile=False))
 
 
 def test_a_plain_function_as_learning_rate_cannot_be_saved(tmp_path):
     model = Sequential([Dense(1, input_dim=2)])
     model.compile(optimizer=optim.SGD(learning_rate=lambda step: 0.1), loss="mse")
     with pytest.raises(TypeError, match="schedule"):
-        amio.save_model(model, tmp_path / "m.keras")
+        models.save_model(model, tmp_path / "m.keras")
     assert list(tmp_path.iterdir()) == []
-    amio.save_weights(model, tmp_path / "w.npz")  # the weights alone still can be
+    models.save_weights(model, tmp_path / "w.npz")  # the weights alone still can be
 
 
 def test_a_seeded_dropout_keeps_its_seed(tmp_path):
     model = Sequential([Dense(3, input_dim=2), Dropout(0.5, seed=1, name="drop")])
     model.save(tmp_path / "m.keras")
-    loaded = amio.load_model(tmp_path / "m.keras")
+    loaded = models.load_model(tmp_path / "m.keras")
     assert loaded.layers[1].get_config() == {"name": "drop", "rate": 0.5, "seed": 1}
     x = np.ones((6, 3))
     # the generator restarts from the seed: the same masks as a fresh Dropout(0.5, seed=1)
@@ -753,7 +755,7 @@ def test_an_optimizer_not_bound_to_the_current_parameters_saves_no_state(tmp_pat
     for i, model in enumerate((built_by_predict, grown)):
         path = tmp_path / f"m{i}.keras"
         model.save(path)
-        loaded = amio.load_model(path)
+        loaded = models.load_model(path)
         assert loaded.compiled
         assert loaded.get_compile_config() == model.get_compile_config()
         assert json.loads(read_archive(path)["header.json"])["optimizer"] is None
@@ -771,7 +773,7 @@ def test_a_tiny_header_promising_huge_layers_is_refused_before_building(tmp_path
     write_archive(path, {"header.json": json.dumps(header).encode()})
     assert path.stat().st_size < 1000
     with pytest.raises(amio.FileFormatError, match="hostile.keras"):
-        amio.load_model(path)
+        models.load_model(path)
 
 
 def test_weight_records_must_match_the_shapes_the_config_implies(saved, tmp_path):
@@ -789,4 +791,4 @@ def test_weight_records_must_match_the_shapes_the_config_implies(saved, tmp_path
     for i, change in enumerate((widen, chain_broken, wrong_dtype)):
         bad = tamper(path, tmp_path / f"bad{i}.keras", header=change)
         with pytest.raises(amio.FileFormatError, match=f"bad{i}.keras"):
-            amio.load_model(bad)
+            models.load_model(bad)

@@ -6,6 +6,8 @@ expectation it must preserve.
 """
 
 import re
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -514,3 +516,91 @@ def test_a_float32_model_casts_other_float_inputs_to_float32_even_after_dropout(
     out = model(np.ones((4, 2)))
     out.sum().backward()
     assert out.dtype == np.float32 and model.layers[1].weight.grad.dtype == np.float32
+
+
+# ------------------------------------------------------------------ threads
+def _weights_built(seed=None):
+    if seed is not None:
+        set_seed(seed)
+    return Dense(4, input_dim=3).weight.data.copy()
+
+
+def test_set_seed_in_the_main_thread_seeds_models_built_in_other_threads():
+    # One generator for the process, as NumPy's and PyTorch's: a seeded script is
+    # reproducible whichever thread builds its model.
+    expected = _weights_built(seed=11)
+    set_seed(11)
+    result = []
+    worker = threading.Thread(target=lambda: result.append(_weights_built()))
+    worker.start()
+    worker.join()
+    np.testing.assert_array_equal(result[0], expected)
+
+
+def test_using_generator_gives_one_thread_its_own_draws_while_others_draw():
+    with init.using_generator(np.random.default_rng(7)):
+        expected = [_weights_built() for _ in range(20)]
+    stop = threading.Event()
+
+    def draw_forever():
+        while not stop.is_set():
+            Dense(4, input_dim=3)  # draws from the process's generator
+            init.generator().random(100)
+
+    others = [threading.Thread(target=draw_forever) for _ in range(2)]
+    results = []
+
+    def reproducible():
+        with init.using_generator(np.random.default_rng(7)):
+            for _ in range(20):
+                results.append(_weights_built())
+                time.sleep(0.001)  # let the other threads draw in the middle of the block
+
+    for thread in others:
+        thread.start()
+    try:
+        worker = threading.Thread(target=reproducible)
+        worker.start()
+        worker.join()
+    finally:
+        stop.set()
+        for thread in others:
+            thread.join()
+    for got, want in zip(results, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_using_generator_blocks_nest_and_restore():
+    shared = init.generator()
+    a, b = np.random.default_rng(1), np.random.default_rng(2)
+    with init.using_generator(a):
+        with init.using_generator(b):
+            assert init.generator() is b
+        assert init.generator() is a
+    assert init.generator() is shared
+
+
+def test_using_generator_refuses_what_is_not_a_generator():
+    with pytest.raises(TypeError, match="numpy Generator"):
+        with init.using_generator(7):
+            pass
+
+
+def test_default_layer_names_stay_unique_across_threads():
+    names = []
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def build():
+        start.wait()
+        made = [Dense(1, input_dim=1, name=None).name for _ in range(200)]
+        made += [Dropout(0.1).name for _ in range(200)]
+        with lock:
+            names.extend(made)
+
+    threads = [threading.Thread(target=build) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(names) == len(set(names)) == 8 * 400

@@ -15,7 +15,8 @@ import numpy as np
 
 from .. import losses, metrics, optim
 from ..data import Standardizer, train_val_test_split
-from ..nn import Dense, Sequential
+from ..models import Sequential
+from ..nn import Dense
 from ..nn.init import set_seed
 from ..viz import draw_network, plot_model
 from ..viz.rendering import RENDER_FORMATS, SOURCE_FORMATS, GraphvizNotFoundError, atomic_write, dot_available, render

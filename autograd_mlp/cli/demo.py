@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import data, losses, reference
-from ..nn import Dense, Sequential
+from ..models import Sequential
+from ..nn import Dense
 from ..nn.init import set_seed
 from ..optim import SGD, Adam
 from ..viz import draw_network, plot_decision_boundary, plot_history, plot_model, render

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..data import Standardizer
-from ..io import FileFormatError, load_model, save_model
+from ..io import FileFormatError
+from ..models import load_model, save_model
 from ..viz.rendering import atomic_write
 from .errors import DataError
 from .tasks import TASKS

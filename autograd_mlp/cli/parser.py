@@ -109,7 +109,7 @@ def build_parser():
         description="Train, evaluate, apply, draw and explain multi-layer perceptrons on CSV files, "
                     "or run the course's demo. Exit status: 0 success, 1 bad data or files, 2 bad command line.",
     )
-    from .. import __version__
+    from .._version import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)

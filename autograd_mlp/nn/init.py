@@ -12,28 +12,65 @@ For a weight of shape (fan_in, fan_out):
 * zeros, ones
 
 (Keras truncates its normal initializers; these are plain normals.)
+
+Random numbers and threads
+--------------------------
+The initializers, ``Dropout`` layers without a seed and ``fit``'s shuffling
+without a seed draw from one generator for the whole process, as NumPy's and
+PyTorch's default generators are: :func:`set_seed` in the main thread makes a
+script reproducible, whichever thread later builds or trains its models.
+Drawing from several threads at once is safe (numpy's generator serialises
+its draws), but which numbers each thread gets then depends on the
+scheduling.  Work that must be reproducible while other threads draw too
+gets a generator of its own for the current thread only::
+
+    with init.using_generator(np.random.default_rng(7)):
+        model = Sequential([Dense(8, input_dim=2), Dense(1)])   # drawn from the seed 7
+        model.fit(x, y)                                         # shuffled from it too
 """
 
 from __future__ import annotations
+
+import contextlib
+import threading
 
 import numpy as np
 
 from .._names import lookup, name_in
 
-__all__ = ["set_seed", "get", "generator"]
+__all__ = ["set_seed", "get", "generator", "using_generator"]
 
 _rng = np.random.default_rng()
+# A thread inside using_generator() draws from its own generator instead.
+_local = threading.local()
 
 
 def set_seed(seed):
-    """Seed the generator every initializer and Dropout layer draws from (reproducible runs)."""
+    """Seed the generator every initializer and Dropout layer draws from (reproducible runs), for every thread."""
     global _rng
     _rng = np.random.default_rng(seed)
 
 
 def generator():
-    """The library's random generator (seeded by :func:`set_seed`)."""
-    return _rng
+    """The library's random generator: the process's one (seeded by :func:`set_seed`), or this thread's own."""
+    own = getattr(_local, "rng", None)
+    return _rng if own is None else own
+
+
+@contextlib.contextmanager
+def using_generator(rng):
+    """Within the block, this thread's draws (initializers, Dropout, fit's shuffling) come from ``rng``.
+
+    Other threads keep drawing from the process's generator; blocks nest.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"using_generator expects a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    previous = getattr(_local, "rng", None)
+    _local.rng = rng
+    try:
+        yield rng
+    finally:
+        _local.rng = previous
 
 
 def _fans(shape):
@@ -45,38 +82,38 @@ def _fans(shape):
 def glorot_uniform(shape, dtype=np.float64):
     fan_in, fan_out = _fans(shape)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return _rng.uniform(-limit, limit, size=shape).astype(dtype)
+    return generator().uniform(-limit, limit, size=shape).astype(dtype)
 
 
 def glorot_normal(shape, dtype=np.float64):
     fan_in, fan_out = _fans(shape)
-    return (_rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype)
+    return (generator().standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype)
 
 
 def he_uniform(shape, dtype=np.float64):
     limit = np.sqrt(6.0 / _fans(shape)[0])
-    return _rng.uniform(-limit, limit, size=shape).astype(dtype)
+    return generator().uniform(-limit, limit, size=shape).astype(dtype)
 
 
 def he_normal(shape, dtype=np.float64):
-    return (_rng.standard_normal(shape) * np.sqrt(2.0 / _fans(shape)[0])).astype(dtype)
+    return (generator().standard_normal(shape) * np.sqrt(2.0 / _fans(shape)[0])).astype(dtype)
 
 
 def lecun_uniform(shape, dtype=np.float64):
     limit = np.sqrt(3.0 / _fans(shape)[0])
-    return _rng.uniform(-limit, limit, size=shape).astype(dtype)
+    return generator().uniform(-limit, limit, size=shape).astype(dtype)
 
 
 def lecun_normal(shape, dtype=np.float64):
-    return (_rng.standard_normal(shape) * np.sqrt(1.0 / _fans(shape)[0])).astype(dtype)
+    return (generator().standard_normal(shape) * np.sqrt(1.0 / _fans(shape)[0])).astype(dtype)
 
 
 def random_uniform(shape, dtype=np.float64):
-    return _rng.uniform(-0.05, 0.05, size=shape).astype(dtype)
+    return generator().uniform(-0.05, 0.05, size=shape).astype(dtype)
 
 
 def random_normal(shape, dtype=np.float64):
-    return (_rng.standard_normal(shape) * 0.05).astype(dtype)
+    return (generator().standard_normal(shape) * 0.05).astype(dtype)
 
 
 def zeros(shape, dtype=np.float64):

@@ -1,4 +1,4 @@
-"""Layers with Keras' names and layout: ``Dense``, ``Dropout``, ``Sequential``.
+"""Layers with Keras' names and layout: ``Dense``, ``Dropout``, and ``Sequential`` to stack them.
 
 A ``Dense`` layer computes ``a = g(x @ W + b)`` on a batch of row vectors, with
 ``W`` of shape (inputs, units) as Keras stores a kernel: the course's weight
@@ -8,24 +8,31 @@ w(j→i), from input j to neuron i, is ``weight[j, i]``.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import defaultdict
 
 import numpy as np
 
 from .. import activations, ops
 from ..engine import Value
-from ..training import Model
 from . import init
 from .module import Module
 
 __all__ = ["Dense", "Dropout", "Sequential", "as_input"]
 
 _name_counters = defaultdict(itertools.count)
+_name_lock = threading.Lock()
 
 
 def _unique_name(prefix):
-    """Keras-style default names: dense, dense_1, dense_2, ..."""
-    n = next(_name_counters[prefix])
+    """Keras-style default names: dense, dense_1, dense_2, ...
+
+    One counter per prefix for the whole process, as in Keras; the lock keeps
+    two threads building layers at once from getting the same name (creating
+    a prefix's counter and drawing from it is not one atomic step).
+    """
+    with _name_lock:
+        n = next(_name_counters[prefix])
     return prefix if n == 0 else f"{prefix}_{n}"
 
 
@@ -226,11 +233,15 @@ class Dropout(Layer):
         return f"Dropout({self.rate}, name={self.name!r})"
 
 
-class Sequential(Layer, Model):
+class Sequential(Layer):
     """A stack of layers applied in order; ``Sequential([Dense(...), ...])`` or ``add()`` one by one.
 
-    ``compile``, ``fit``, ``evaluate``, ``predict``, ``summary`` and ``save`` come from
-    :class:`autograd_mlp.training.Model`.
+    This is the container alone, like PyTorch's ``nn.Sequential``: calling it
+    runs the layers, and it has parameters, weights and a config.  The Keras
+    model, with ``compile``, ``fit``, ``evaluate``, ``predict``, ``summary``
+    and ``save``, is :class:`autograd_mlp.models.Sequential` (also
+    ``autograd_mlp.Sequential``), a subclass of this one that lives above the
+    layers since it uses the optimizers, callbacks and files.
     """
 
     def __init__(self, layers=None, name=None):

@@ -22,6 +22,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .. import _display
 from ..engine import Value
 
 __all__ = ["Module"]
@@ -141,7 +142,8 @@ class Module:
         return "\n".join(lines) if len(lines) > 2 else f"{type(self).__name__}()"
 
     def _repr_svg_(self):
-        """Jupyter shows a model as its drawing (neurons, or layer boxes when wide; None without Graphviz)."""
-        from ..viz import module_svg  # lazy: drawing is optional and imports graphviz
+        """Jupyter shows a model as its drawing (neurons, or layer boxes when wide; None without Graphviz).
 
-        return module_svg(self)
+        The drawing is registered by :mod:`autograd_mlp.viz` (see :mod:`autograd_mlp._display`).
+        """
+        return _display.svg("module", self)

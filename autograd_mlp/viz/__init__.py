@@ -10,7 +10,9 @@
 The Graphviz drawings are ``graphviz.Digraph`` objects: building them needs
 only the Python package, turning them into images needs the ``dot`` program
 (:class:`GraphvizNotFoundError` says how to install it).  In Jupyter, a
-Value or a model displays as its drawing (see :func:`value_svg`, :func:`module_svg`).
+Value or a model displays as its drawing (see :func:`value_svg`, :func:`module_svg`): importing
+this package registers them with :mod:`autograd_mlp._display`, which the engine and the
+modules ask, so that nothing below imports the drawings.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .graph import count_values, draw_graph
 from .layers import plot_model
 from .network import draw_network
 from .plots import compare_learning_rates, plot_decision_boundary, plot_history, save_figure
+from .. import _display
 from . import rendering
 from .rendering import GraphvizNotFoundError, dot_available, render, save_source, to_svg
 
@@ -77,3 +80,7 @@ def _svg_or_none(graph):
         return to_svg(graph)
     except GraphvizNotFoundError:
         return None
+
+
+_display.register_svg_renderer("value", value_svg)
+_display.register_svg_renderer("module", module_svg)

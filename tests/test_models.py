@@ -1,4 +1,4 @@
-"""Tests for autograd_mlp.training: the course's Keras program, fit's arithmetic, output modes and bad input."""
+"""Tests for autograd_mlp.models: the course's Keras program, fit's arithmetic, output modes and bad input."""
 
 import json
 import math
@@ -21,7 +21,7 @@ from autograd_mlp import (
     metrics,
     set_seed,
 )
-from autograd_mlp.training import INFERENCE_CHUNK, Model
+from autograd_mlp.models import INFERENCE_CHUNK, Model
 
 
 def course_data(n=200, seed=0):
@@ -229,6 +229,30 @@ def test_epoch_loss_is_the_weighted_mean_of_batch_losses_and_validation_is_the_l
     val_loss, val_acc = twin.evaluate(x[40:], y[40:])
     assert history.history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-12)
     assert history.history["val_binary_accuracy"][-1] == pytest.approx(val_acc, rel=1e-12)
+
+
+class _RowsSeen(callbacks.Callback):
+    """Records how many rows fit trains on."""
+
+    def on_train_begin(self, logs=None):
+        self.samples = self.params["samples"]
+
+
+@pytest.mark.parametrize("n, split, n_train", [
+    (10, 0.25, 7),   # 7.5 training rows: Keras keeps floor(n * (1 - split)) = 7, so 3 validate
+    (7, 0.5, 3),     # 3.5 -> 3 train, 4 validate
+    (33, 0.1, 29),   # 29.7 -> 29 train, 4 validate
+])
+def test_validation_split_rounds_the_training_rows_down_as_keras_does(n, split, n_train):
+    x, y = course_data(n, seed=3)
+    net = compiled_network()
+    seen = _RowsSeen()
+    history = net.fit(x, y, batch_size=4, epochs=1, validation_split=split, shuffle=False,
+                      callbacks=[seen], verbose=0)
+    assert seen.samples == n_train
+    # the validation rows are exactly the remaining last ones
+    val_loss, _ = net.evaluate(x[n_train:], y[n_train:])
+    assert history.history["val_loss"][0] == pytest.approx(val_loss, rel=1e-12)
 
 
 def test_validation_data_is_used_as_given():
@@ -711,3 +735,15 @@ def test_compile_from_config_names_missing_keys():
     model = Sequential([Dense(1, input_dim=1)])
     with pytest.raises(ValueError, match="missing \\['optimizer'\\]"):
         model.compile_from_config({"loss": "mse"})
+
+
+def test_the_keras_sequential_builds_on_the_plain_stack_of_layers():
+    import autograd_mlp
+    from autograd_mlp import models, nn, training
+
+    assert autograd_mlp.Sequential is models.Sequential
+    assert issubclass(models.Sequential, nn.Sequential) and issubclass(models.Sequential, Model)
+    assert not hasattr(nn.Sequential, "fit")  # the layers know nothing of training
+    assert training.Model is models.Model and training.load_model is models.load_model
+    stack = nn.Sequential([Dense(2, input_dim=3), Dense(1)])
+    assert stack(np.ones((4, 3))).shape == (4, 1)
