@@ -21,11 +21,13 @@ OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "dem
 def main(argv=None):
     """``autograd-mlp demo`` with ``argv``, and ``--out examples/output/demo`` unless ``argv`` names a folder."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if "-h" in argv or "--help" in argv:
-        print("examples/demo.py runs `autograd-mlp demo`, with --out examples/output/demo unless told otherwise:\n")
     if not any(arg == "--out" or arg.startswith("--out=") for arg in argv):
         argv = ["--out", OUTPUT, *argv]
-    return cli_main(["demo", *argv])
+    try:
+        return cli_main(["demo", *argv])
+    finally:
+        if "-h" in argv or "--help" in argv:  # after the command's own help, which names its default
+            print("\nexamples/demo.py runs this command with --out examples/output/demo unless given --out.")
 
 
 if __name__ == "__main__":
