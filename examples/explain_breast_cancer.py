@@ -60,7 +60,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("output", nargs="?", help="the same as --plots DIR")
     parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
-                        help="folder for the pictures (default: examples/output/explain_breast_cancer; needs matplotlib)")
+                        help="folder for the pictures (default: examples/output/explain_breast_cancer;"
+                             " needs matplotlib)")
     parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--quick", action="store_true", help="a smaller run (for the test suite)")
     args = parser.parse_args(argv)
