@@ -11,14 +11,38 @@ Every number of the trace (z, a, the errors e = dL/dz, the weight and bias
 gradients, the new weights, the loss before and after) is printed next to
 the library's and the two must agree to 1e-12.
 
-Run:  python examples/backprop_worked_example.py
+Last, the network is drawn as the course draws it (needs Graphviz's ``dot``):
+after the backward pass, with each weight and its gradient dL/dw on the
+edges and each bias, dL/db and activation in the neurons
+(worked_example_backward.png), and after the SGD step, with the new weights
+(worked_example_after_step.png).  These are the README's pictures
+(``scripts/make_figures.py`` draws them with this file).
+
+Run:  python examples/backprop_worked_example.py [--plots DIR | --no-plots]
+The pictures go to examples/output/backprop_worked_example/, or to ``--plots DIR``.
 """
+
+import argparse
+import os
+import sys
 
 import numpy as np
 
 from autograd_mlp import SGD, Dense, Sequential, losses, reference
 
 TOLERANCE = 1e-12
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "backprop_worked_example")
+PICTURE_DPI = 110
+
+
+def course_network(ex):
+    """The course's 2-2-2 network of sigmoid units with the worked example's weights and biases."""
+    model = Sequential([
+        Dense(2, input_dim=2, activation="sigmoid", name="hidden"),
+        Dense(2, activation="sigmoid", name="output"),
+    ])
+    model.set_weights([ex.weights[0], ex.biases[0], ex.weights[1], ex.biases[1]])
+    return model
 
 
 def by_hand(ex):
@@ -37,11 +61,7 @@ def by_hand(ex):
 
 def by_autodiff(ex):
     """The same numbers from the library: Dense layers, loss.backward() and one SGD step."""
-    model = Sequential([
-        Dense(2, input_dim=2, activation="sigmoid", name="hidden"),
-        Dense(2, activation="sigmoid", name="output"),
-    ])
-    model.set_weights([ex.weights[0], ex.biases[0], ex.weights[1], ex.biases[1]])
+    model = course_network(ex)
     optimizer = SGD(model.parameters(), lr=ex.learning_rate)
 
     # Run the layers one by one to keep each activation a; its parent in the
@@ -99,7 +119,56 @@ def compare(hand, auto):
     return worst
 
 
-def main():
+def draw_pictures(folder, formats=("png",)):
+    """Draw the network after the backward pass and after the SGD step; returns the paths written.
+
+    Each picture is written once per format (``"png"``, ``"svg"``, ``"pdf"``).
+    Needs Graphviz's ``dot`` (GraphvizNotFoundError without it).
+    """
+    from autograd_mlp.viz import draw_network, render
+
+    ex = reference.worked_example()
+    model = course_network(ex)
+    loss = losses.mean_squared_error(ex.y, model(ex.x))  # the course's ½ Σ (ŷ - y)² for one case, two outputs
+    loss.backward()
+    backward = draw_network(model, show_grads=True, x=ex.x)
+    backward.attr(label=f"forward and backward pass, x = (1, 0), y = (0.7, 0): L = {float(loss.data):.4f}\n"
+                        "∂ = dL/dw on the edges, ∂b = dL/db in the neurons")
+
+    SGD(model.parameters(), lr=ex.learning_rate).step()
+    after = float(losses.mean_squared_error(ex.y, model(ex.x)).data)
+    after_step = draw_network(model, x=ex.x)
+    after_step.attr(label=f"after one SGD step (λ = {ex.learning_rate:g}): L = {after:.4f}")
+
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    for name, graph in (("worked_example_backward", backward), ("worked_example_after_step", after_step)):
+        for fmt in formats:
+            paths.append(render(graph, os.path.join(folder, f"{name}.{fmt}"), dpi=PICTURE_DPI))
+    return paths
+
+
+def save_pictures(folder):
+    """draw_pictures(folder) as PNG, or a note saying why there are no pictures; returns the paths."""
+    from autograd_mlp.viz import dot_available
+
+    if not dot_available():
+        print("no pictures: Graphviz's dot program is not installed (apt-get install graphviz, "
+              "brew install graphviz or conda install graphviz)")
+        return []
+    paths = draw_pictures(folder)
+    print(f"pictures written to {folder}: {', '.join(os.path.basename(path) for path in paths)}")
+    return paths
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the pictures (default: examples/output/backprop_worked_example;"
+                             " needs Graphviz's dot)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
+    args = parser.parse_args(argv)
+
     ex = reference.worked_example()
     print("=" * 30, "the course's recursion, by hand", "=" * 30)
     print(reference.trace(ex.x, ex.y, ex.weights, ex.biases, ex.activations, ex.loss, ex.learning_rate))
@@ -110,8 +179,11 @@ def main():
     print(f"largest difference: {worst:.1e} (tolerance {TOLERANCE:g})")
     assert worst <= TOLERANCE, f"hand and autodiff differ by {worst:.3g}"
     print("by hand and by autodiff agree")
+    if args.plots:
+        print()
+        save_pictures(args.plots)
     return worst
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

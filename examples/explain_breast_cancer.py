@@ -11,22 +11,26 @@ for a few seconds on standardized data, then explained:
 
 Needs scikit-learn (``pip install autograd_mlp[examples]``) for the data only.
 
-Run:  python examples/explain_breast_cancer.py [OUTPUT_FOLDER]
-The three pictures go to OUTPUT_FOLDER, or to a new temporary folder.
+Run:  python examples/explain_breast_cancer.py [--quick] [--plots DIR | --no-plots]
+The three pictures (needs matplotlib) go to
+examples/output/explain_breast_cancer/, or to ``--plots DIR`` (a folder
+given without the option name works too).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import importlib.util
 import sys
-import tempfile
 
 import numpy as np
 
 import autograd_mlp as am
 from autograd_mlp import explain
 from autograd_mlp.data import Standardizer, train_val_test_split
+
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "explain_breast_cancer")
 
 
 def load():
@@ -38,9 +42,27 @@ def load():
     return data.data, data.target.reshape(-1, 1).astype(np.float64), [str(n) for n in data.feature_names]
 
 
+def save_plots(folder, shapley):
+    """The importance and summary of the 15 strongest measurements, and the first tumour's waterfall."""
+    os.makedirs(folder, exist_ok=True)
+    paths = {
+        "importance": os.path.join(folder, "breast_cancer_importance.png"),
+        "summary": os.path.join(folder, "breast_cancer_summary.png"),
+        "waterfall": os.path.join(folder, "breast_cancer_waterfall.png"),
+    }
+    explain.plot_importance(shapley, to_file=paths["importance"], max_display=15)
+    explain.plot_summary(shapley, to_file=paths["summary"], max_display=15)
+    explain.plot_waterfall(shapley, index=0, to_file=paths["waterfall"])
+    return paths
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("output", nargs="?", help="folder for the pictures (default: a new temporary folder)")
+    parser.add_argument("output", nargs="?", help="the same as --plots DIR")
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the pictures (default: examples/output/explain_breast_cancer;"
+                             " needs matplotlib)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--quick", action="store_true", help="a smaller run (for the test suite)")
     args = parser.parse_args(argv)
     epochs, explained, permutations, background_rows = (15, 20, 6, 12) if args.quick else (60, 50, 16, 30)
@@ -77,17 +99,13 @@ def main(argv=None):
     print(f"expected gradients agree on {len(top_shapley & top_gradients)} of the top 8")
     print(f"sampled Shapley values add up to the output within {np.abs(shapley.completeness_gap()).max():.1e}")
 
-    folder = args.output or tempfile.mkdtemp(prefix="explain_breast_cancer_")
-    os.makedirs(folder, exist_ok=True)
-    paths = {
-        "importance": os.path.join(folder, "breast_cancer_importance.png"),
-        "summary": os.path.join(folder, "breast_cancer_summary.png"),
-        "waterfall": os.path.join(folder, "breast_cancer_waterfall.png"),
-    }
-    explain.plot_importance(shapley, to_file=paths["importance"], max_display=15)
-    explain.plot_summary(shapley, to_file=paths["summary"], max_display=15)
-    explain.plot_waterfall(shapley, index=0, to_file=paths["waterfall"])
-    print(f"pictures written to {folder}")
+    folder, paths = args.output or args.plots, {}
+    if folder:
+        if importlib.util.find_spec("matplotlib") is None:
+            print("no pictures: matplotlib is not installed (pip install autograd_mlp[plot])")
+        else:
+            paths = save_plots(folder, shapley)
+            print(f"pictures written to {folder}")
     return {"shapley": shapley, "expected": expected, "accuracy": accuracy, "paths": paths}
 
 

@@ -13,17 +13,18 @@ Three answers, from the same trained network:
 * integrated gradients from the mean input (0 after standardization);
 * expected gradients over the same background.
 
-Run:  python examples/explain_course_data.py [OUTPUT_FOLDER]
-The three pictures (importance, summary, one waterfall) go to OUTPUT_FOLDER,
-or to a new temporary folder.
+Run:  python examples/explain_course_data.py [--quick] [--plots DIR | --no-plots]
+The three pictures (importance, summary, one waterfall; needs matplotlib) go
+to examples/output/explain_course_data/, or to ``--plots DIR`` (a folder
+given without the option name works too).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import importlib.util
 import sys
-import tempfile
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from autograd_mlp import explain
 from autograd_mlp.data import Standardizer, linear_boundary, train_val_test_split
 
 FEATURES = ["x", "y", "noise"]
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "explain_course_data")
 
 
 def make_data(n, seed):
@@ -52,9 +54,26 @@ def train(x, y, epochs, seed):
     return model
 
 
+def save_plots(folder, shapley):
+    """The importance, summary and (for the first explained row) waterfall pictures of ``shapley``."""
+    os.makedirs(folder, exist_ok=True)
+    paths = {
+        "importance": os.path.join(folder, "course_importance.png"),
+        "summary": os.path.join(folder, "course_summary.png"),
+        "waterfall": os.path.join(folder, "course_waterfall.png"),
+    }
+    explain.plot_importance(shapley, to_file=paths["importance"])
+    explain.plot_summary(shapley, to_file=paths["summary"])
+    explain.plot_waterfall(shapley, index=0, to_file=paths["waterfall"])
+    return paths
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("output", nargs="?", help="folder for the pictures (default: a new temporary folder)")
+    parser.add_argument("output", nargs="?", help="the same as --plots DIR")
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the pictures (default: examples/output/explain_course_data; needs matplotlib)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--quick", action="store_true", help="a smaller run (for the test suite)")
     args = parser.parse_args(argv)
     n, epochs, explained = (300, 40, 60) if args.quick else (1000, 80, 200)
@@ -80,17 +99,13 @@ def main(argv=None):
     gap = np.abs(shapley.completeness_gap()).max()
     print(f"exact Shapley values add up to the output within {gap:.1e}")
 
-    folder = args.output or tempfile.mkdtemp(prefix="explain_course_")
-    os.makedirs(folder, exist_ok=True)
-    paths = {
-        "importance": os.path.join(folder, "course_importance.png"),
-        "summary": os.path.join(folder, "course_summary.png"),
-        "waterfall": os.path.join(folder, "course_waterfall.png"),
-    }
-    explain.plot_importance(shapley, to_file=paths["importance"])
-    explain.plot_summary(shapley, to_file=paths["summary"])
-    explain.plot_waterfall(shapley, index=0, to_file=paths["waterfall"])
-    print(f"pictures written to {folder}")
+    folder, paths = args.output or args.plots, {}
+    if folder:
+        if importlib.util.find_spec("matplotlib") is None:
+            print("no pictures: matplotlib is not installed (pip install autograd_mlp[plot])")
+        else:
+            paths = save_plots(folder, shapley)
+            print(f"pictures written to {folder}")
     return {"shapley": shapley, "integrated": integrated, "expected": expected, "paths": paths}
 
 

@@ -21,8 +21,9 @@ predicted) and precision, recall and F1 per species.
 Needs scikit-learn for the data (``pip install autograd_mlp[examples]``);
 without it the program says so and stops.
 
-Run:  python examples/iris_classification.py [--quick] [--plots DIR] [--seed N]
-``--plots DIR`` writes the training curves (needs matplotlib).
+Run:  python examples/iris_classification.py [--quick] [--plots DIR | --no-plots] [--seed N]
+The training curves are written to examples/output/iris_classification/
+(needs matplotlib), or to ``--plots DIR``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from autograd_mlp.data import Standardizer, train_val_test_split
 from autograd_mlp.metrics import classification_report, confusion_matrix
 
 EPOCHS, QUICK_EPOCHS = 150, 60
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "iris_classification")
 
 
 def load_iris():
@@ -61,7 +63,10 @@ def build_model():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer epochs (for the test suite)")
-    parser.add_argument("--plots", metavar="DIR", help="write the training curves to this folder (needs matplotlib)")
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the training curves (default: examples/output/iris_classification;"
+                             " needs matplotlib)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split, the initial weights and the shuffling")
     args = parser.parse_args(argv)
     epochs = QUICK_EPOCHS if args.quick else EPOCHS

@@ -32,10 +32,11 @@ function of the features in standard units z:
 and z8, z9 are noise that no answer depends on.  Each answer is true for
 about half of the cases.
 
-Run:  python examples/keras_workflow.py [--quick] [--output DIR] [--plots DIR] [--seed N]
-``--output DIR`` keeps My_network.keras there (default: a new temporary
-folder); ``--plots DIR`` writes the loss and accuracy curves and (with
-Graphviz's ``dot``) the drawing of the network.
+Run:  python examples/keras_workflow.py [--quick] [--output DIR] [--plots DIR | --no-plots] [--seed N]
+My_network.keras, the loss and accuracy curves (needs matplotlib) and the
+drawing of the network (needs Graphviz's ``dot``) are written to
+examples/output/keras_workflow/; ``--output DIR`` keeps the network
+elsewhere, ``--plots DIR`` the pictures.
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ import argparse
 import importlib.util
 import os
 import sys
-import tempfile
 
 import numpy as np
 
@@ -64,6 +64,7 @@ OUTPUTS = ["z0 + z1 > 0", "z2 > z3", "z4·z5 > 0", "z6² + z7² < 2 ln 2"]
 # The features' units: x_j = mean_j + spread_j · z_j.
 MEANS = np.array([170.0, 70.0, 0.5, 1000.0, -20.0, 3.0, 37.0, 0.0, 50.0, 12.0])
 SPREADS = np.array([10.0, 15.0, 0.1, 200.0, 5.0, 1.0, 0.5, 0.01, 30.0, 4.0])
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "keras_workflow")
 
 
 def make_data(n, seed):
@@ -99,7 +100,11 @@ def print_confusion(y_true, y_pred):
     return matrices
 
 
-def save_plots(folder, history, network):
+def save_plots(folder, history, network, best_epoch=None):
+    """The loss and accuracy curves and (with Graphviz's dot) the drawing of the network.
+
+    ``best_epoch`` (0-based), when early stopping restored it, is marked on both curves.
+    """
     from matplotlib.figure import Figure
 
     from autograd_mlp.viz import dot_available, save_figure
@@ -107,13 +112,21 @@ def save_plots(folder, history, network):
     os.makedirs(folder, exist_ok=True)
     paths = {}
     # The course's figure: loss and accuracy per epoch, with the validation curves next to them.
-    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
-    ax = fig.subplots()
-    for key, style in (("loss", "-"), ("val_loss", "--"), ("binary_accuracy", "-"), ("val_binary_accuracy", "--")):
-        ax.plot(np.arange(1, len(history.history[key]) + 1), history.history[key], style, label=key)
-    ax.set_title("Evolution of loss and accuracy during the training")
-    ax.set_xlabel("epoch")
-    ax.legend(loc="right")
+    # They have different units (a cross-entropy, a share of right answers), hence a panel each.
+    fig = Figure(figsize=(9.6, 3.8), layout="constrained")
+    panels = fig.subplots(1, 2)
+    quantities = (("loss", "loss", "binary cross-entropy"),
+                  ("binary_accuracy", "accuracy", "share of right answers (binary accuracy)"))
+    for ax, (key, title, ylabel) in zip(panels, quantities):
+        for prefix, label, style in (("", "training", "-"), ("val_", "validation", "--")):
+            values = history.history[prefix + key]
+            ax.plot(np.arange(1, len(values) + 1), values, style, label=f"{label} ({prefix + key})")
+        if best_epoch is not None:
+            ax.axvline(best_epoch + 1, color="grey", ls=":", label=f"best epoch ({best_epoch + 1}), restored")
+        ax.set(title=title, xlabel="epoch", ylabel=ylabel)
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.suptitle("Evolution of loss and accuracy during the training")
     paths["history"] = save_figure(fig, os.path.join(folder, "keras_workflow_history.png"))
     if dot_available():
         paths["model"] = os.path.join(folder, "model_plot.png")
@@ -126,8 +139,11 @@ def save_plots(folder, history, network):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer cases and epochs (for the test suite)")
-    parser.add_argument("--output", metavar="DIR", help="folder for My_network.keras (default: a temporary folder)")
-    parser.add_argument("--plots", metavar="DIR", help="write the pictures to this folder (needs matplotlib)")
+    parser.add_argument("--output", metavar="DIR", default=OUTPUT,
+                        help="folder for My_network.keras (default: examples/output/keras_workflow)")
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the pictures (default: examples/output/keras_workflow; needs matplotlib)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data, the initial weights and the shuffling")
     args = parser.parse_args(argv)
     n, max_epochs, patience = (QUICK_N_CASES, QUICK_MAX_EPOCHS, QUICK_PATIENCE) if args.quick \
@@ -190,13 +206,13 @@ def main(argv=None):
         if importlib.util.find_spec("matplotlib") is None:
             print("no pictures: matplotlib is not installed (pip install autograd_mlp[plot])")
         else:
-            paths = save_plots(args.plots, my_history, my_network)
+            restored = stopper.best_epoch if stopper.stopped_epoch else None
+            paths = save_plots(args.plots, my_history, my_network, restored)
             print(f"pictures written to {args.plots}")
 
     # 6. Save the network, load it back, use it on new cases ---------------------------
-    folder = args.output or tempfile.mkdtemp(prefix="keras_workflow_")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "My_network.keras")
+    os.makedirs(args.output, exist_ok=True)
+    path = os.path.join(args.output, "My_network.keras")
     my_network.save(path)
     my_new_network = load_model(path)
     my_new_network.summary()

@@ -17,10 +17,11 @@ layer before to neuron i of this one), and saves them: ``save()`` writes the
 model to one file, ``load_model()`` reads it back, and the reloaded model
 predicts exactly the same numbers.
 
-Run:  python examples/mlp_circle.py [--quick] [--output DIR] [--plots DIR] [--seed N]
-``--output DIR`` keeps the saved model there (default: a new temporary
-folder); ``--plots DIR`` writes the training curves, the decision boundary
-and (with Graphviz's ``dot``) a drawing of the layers.
+Run:  python examples/mlp_circle.py [--quick] [--output DIR] [--plots DIR | --no-plots] [--seed N]
+The saved model, the training curves and the decision boundary (needs
+matplotlib) and a drawing of the layers (needs Graphviz's ``dot``) are
+written to examples/output/mlp_circle/; ``--output DIR`` keeps the model
+elsewhere, ``--plots DIR`` the pictures.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import argparse
 import importlib.util
 import os
 import sys
-import tempfile
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from autograd_mlp.data import Standardizer, circle
 N_TRAIN, N_TEST = 1000, 1000
 EPOCHS = 80
 QUICK_N_TRAIN, QUICK_EPOCHS = 500, 40
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "mlp_circle")
 
 
 def build_model():
@@ -84,8 +85,11 @@ def save_plots(folder, model, scaler, history, x_test, y_test):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer points and epochs (for the test suite)")
-    parser.add_argument("--output", metavar="DIR", help="folder for the saved model (default: a temporary folder)")
-    parser.add_argument("--plots", metavar="DIR", help="write the pictures to this folder (needs matplotlib)")
+    parser.add_argument("--output", metavar="DIR", default=OUTPUT,
+                        help="folder for the saved model (default: examples/output/mlp_circle)")
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the pictures (default: examples/output/mlp_circle; needs matplotlib)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data, the initial weights and the shuffling")
     args = parser.parse_args(argv)
     n_train, epochs = (QUICK_N_TRAIN, QUICK_EPOCHS) if args.quick else (N_TRAIN, EPOCHS)
@@ -111,9 +115,8 @@ def main(argv=None):
     print("The weights and biases, layer by layer:")
     print_parameters(model)
 
-    folder = args.output or tempfile.mkdtemp(prefix="mlp_circle_")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "mlp_circle.keras")
+    os.makedirs(args.output, exist_ok=True)
+    path = os.path.join(args.output, "mlp_circle.keras")
     model.save(path)
     reloaded = am.load_model(path)
     print()

@@ -16,8 +16,9 @@ to blame.  Both score close to the majority-class rate: a single neuron
 w₁ x + w₂ y + b = 0, and no straight line separates the inside of a circle
 from the outside.  ``mlp_circle.py`` adds the hidden layers that fix it.
 
-Run:  python examples/perceptron_circle.py [--quick] [--plots DIR] [--seed N]
-``--plots DIR`` writes the decision boundaries as PNG files (needs matplotlib).
+Run:  python examples/perceptron_circle.py [--quick] [--plots DIR | --no-plots] [--seed N]
+The decision boundaries are written as PNG files to
+examples/output/perceptron_circle/ (needs matplotlib), or to ``--plots DIR``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ RADII = {"balanced": math.sqrt(2.0 / math.pi), "course": 1.0}
 EPOCHS = {"scratch": 40, "library": 100}
 QUICK_EPOCHS = {"scratch": 8, "library": 30}
 LABEL = 52  # width of the row names in the printed table
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "perceptron_circle")
 
 REASON = """\
 Why it fails: a single neuron outputs σ(w₁ x + w₂ y + b), which is above 0.5
@@ -109,22 +111,69 @@ def run_radius(name, radius, linear, seed, epochs):
             "x_test": scaler.inverse_transform(x_test), "y_test": y_test}
 
 
+def neuron_line(model, scaler):
+    """The neuron's boundary z = 0 in the plot's units, as (a₁, a₂, a₀) of a₁ x + a₂ y + a₀ = 0.
+
+    The neuron sees standardized inputs (x − m) / s, so z = Σ wᵢ (xᵢ − mᵢ) / sᵢ + b:
+    aᵢ = wᵢ / sᵢ and a₀ = b − Σ wᵢ mᵢ / sᵢ.
+    """
+    weight, bias = model.get_weights()
+    a = weight[:, 0] / scaler.std
+    return float(a[0]), float(a[1]), float(bias[0] - np.sum(a * scaler.mean))
+
+
+def boundary_caption(model, scaler, x, result):
+    """A note for the picture when the line σ(z) = 0.5 falls outside it (and so is not drawn), else None."""
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    margin = 0.08 * (hi - lo)  # the view of plot_decision_boundary
+    corners = np.array([[px, py] for px in (lo[0] - margin[0], hi[0] + margin[0])
+                        for py in (lo[1] - margin[1], hi[1] + margin[1])])
+    a1, a2, a0 = neuron_line(model, scaler)
+    z = corners @ np.array([a1, a2]) + a0
+    if z.min() < 0.0 < z.max():
+        return None  # a straight line crosses the square when the corners are on both sides of it
+    side = int(z[0] > 0)
+    distance = abs(a0) / max(np.hypot(a1, a2), 1e-300)
+    line = f"{a1:.3f}·x {'−' if a2 < 0 else '+'} {abs(a2):.3f}·y {'−' if a0 < 0 else '+'} {abs(a0):.3f} = 0"
+    return (f"No boundary in view: the neuron's line σ(z) = 0.5, {line}, lies "
+            f"{distance:.3g} from the centre,\noutside the square; the neuron predicts class {side} "
+            f"everywhere here, which is right for {result['majority_rate']:.0%} of the points.")
+
+
 def save_plots(folder, results):
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle
+
     os.makedirs(folder, exist_ok=True)
     paths = {}
     for name, result in results.items():
         model, scaler = result["model"], result["scaler"]
-        path = os.path.join(folder, f"perceptron_circle_{name}.png")
-        am.viz.plot_decision_boundary(lambda points: model.predict(scaler.transform(points)),
-                                      result["x_test"], result["y_test"], to_file=path)
-        paths[name] = path
+        fig = am.viz.plot_decision_boundary(lambda points: model.predict(scaler.transform(points)),
+                                            result["x_test"], result["y_test"])
+        ax = fig.axes[0]
+        ax.add_patch(Circle((0.0, 0.0), result["radius"], fill=False, ls="--", lw=1.2, color="black",
+                            label="true boundary"))
+        caption = boundary_caption(model, scaler, result["x_test"], result)
+        handles = ax.get_legend_handles_labels()[0]
+        if caption is None:  # plot_decision_boundary drew the line σ = 0.5 in black
+            handles.append(Line2D([], [], color="black", lw=1.5, label="the neuron's boundary"))
+        ax.legend(handles=handles, loc="upper right", framealpha=0.9)
+        ax.set(aspect="equal", xlabel="x", ylabel="y")
+        ax.set_title(f"one sigmoid neuron, class 1 inside x² + y² < {result['radius']:.2f}²\n"
+                     f"test accuracy {result['library_accuracy']:.3f}, "
+                     f"always the larger class {result['majority_rate']:.3f}", fontsize=10)
+        if caption:
+            fig.supxlabel(caption, fontsize=8, ha="center")
+        paths[name] = am.viz.save_figure(fig, os.path.join(folder, f"perceptron_circle_{name}.png"))
     return paths
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer epochs (for the test suite)")
-    parser.add_argument("--plots", metavar="DIR", help="write the pictures to this folder (needs matplotlib)")
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the pictures (default: examples/output/perceptron_circle; needs matplotlib)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and the initial weights")
     args = parser.parse_args(argv)
     epochs = QUICK_EPOCHS if args.quick else EPOCHS

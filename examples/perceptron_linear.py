@@ -27,9 +27,10 @@ Both print the loss as training goes, the learnt weights, the boundary they
 draw in the original units (close to x + y = 100) and the accuracy on 1,000
 new random points of the same square.
 
-Run:  python examples/perceptron_linear.py [--quick] [--plots DIR] [--seed N]
-``--plots DIR`` writes the error curves and the decision boundaries as PNG
-files (needs matplotlib); ``--quick`` is a shorter run for the test suite.
+Run:  python examples/perceptron_linear.py [--quick] [--plots DIR | --no-plots] [--seed N]
+The error curves and the decision boundaries are written as PNG files to
+examples/output/perceptron_linear/ (needs matplotlib), or to ``--plots DIR``;
+``--quick`` is a shorter run for the test suite.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ LEARNING_RATE = 0.5     # λ of the hand-written rule
 LOSS_THRESHOLD = 0.02   # stop when the training MSE is below this ...
 MAX_EPOCHS = 200        # ... or after this many epochs
 QUICK_MAX_EPOCHS = 12
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "perceptron_linear")
 
 
 # ---------------------------------------------------------------- (a) numpy only
@@ -208,11 +210,24 @@ def save_plots(folder, scratch, library, x_test, y_test):
     paths = {}
     fig = Figure(figsize=(9, 3.4), layout="constrained")
     left, right = fig.subplots(1, 2)
-    left.plot(scratch["step_errors"], lw=0.4)
-    left.set(title="squared error of each update", xlabel="update", yscale="log")
+    # Thousands of updates whose errors span many decades: drawn as a line they
+    # fill a solid band, so each update is a faint dot and the trend a moving mean.
+    errors = np.asarray(scratch["step_errors"])
+    updates = np.arange(1, len(errors) + 1)
+    window = min(N_TRAIN, len(errors))  # one epoch's worth of updates
+    recent = np.lib.stride_tricks.sliding_window_view(errors, window)
+    left.scatter(updates, np.maximum(errors, 1e-12), s=2, color="tab:blue", alpha=0.25, linewidths=0,
+                 rasterized=True, label="each update")
+    left.plot(updates[window - 1:], recent.mean(axis=1), color="tab:red", lw=1.8,
+              label=f"mean of the last {window} (the mse)")
+    left.plot(updates[window - 1:], np.median(recent, axis=1), color="black", lw=1.8,
+              label=f"median of the last {window}")
+    left.set(title="squared error of each update", xlabel="update", ylabel="(ŷ − y)²  (log scale)",
+             yscale="log", ylim=(1e-12, 2.0))
+    left.legend(loc="lower left", markerscale=6)
     right.plot(np.arange(1, len(scratch["losses"]) + 1), scratch["losses"], marker="o", ms=3)
     right.axhline(LOSS_THRESHOLD, color="grey", ls="--", label="stopping threshold")
-    right.set(title="training mse per epoch", xlabel="epoch")
+    right.set(title="training mse per epoch", xlabel="epoch", ylabel="mean of (ŷ − y)² over the epoch")
     right.legend()
     paths["scratch_error"] = am.viz.save_figure(fig, os.path.join(folder, "perceptron_scratch_error.png"))
 
@@ -234,7 +249,9 @@ def save_plots(folder, scratch, library, x_test, y_test):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer epochs at most (for the test suite)")
-    parser.add_argument("--plots", metavar="DIR", help="write the pictures to this folder (needs matplotlib)")
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the pictures (default: examples/output/perceptron_linear; needs matplotlib)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and the initial weights")
     args = parser.parse_args(argv)
     max_epochs = QUICK_MAX_EPOCHS if args.quick else MAX_EPOCHS

@@ -10,8 +10,11 @@ cases and walks through them in mini-batches of 32:
     loss.backward()
     optimizer.step()
 
-Run:  python examples/pytorch_style_loop.py
+Run:  python examples/pytorch_style_loop.py [--epochs N] [--batch-size N] [--seed N]
 """
+
+import argparse
+import sys
 
 import numpy as np
 
@@ -70,5 +73,17 @@ def main(epochs=60, batch_size=32, seed=0, verbose=True):
     return {"loss": history, "train_accuracy": train_acc, "test_accuracy": test_acc}
 
 
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=60, help="passes over the training set (default 60)")
+    parser.add_argument("--batch-size", type=int, default=32, help="cases per update (default 32)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the data, the weights and the shuffling")
+    args = parser.parse_args(argv)
+    if args.epochs < 1 or args.batch_size < 1:
+        parser.error(f"--epochs and --batch-size must be at least 1, got {args.epochs} and {args.batch_size}")
+    return args
+
+
 if __name__ == "__main__":
-    main()
+    options = parse_args(sys.argv[1:])
+    main(epochs=options.epochs, batch_size=options.batch_size, seed=options.seed)

@@ -16,8 +16,9 @@ the noisy targets.  The program prints the test mse and mae next to that
 floor, the error against the noise-free f, and a few predictions next to the
 truth.
 
-Run:  python examples/regression.py [--quick] [--plots DIR] [--seed N]
-``--plots DIR`` writes the fitted curve and the training curves (needs matplotlib).
+Run:  python examples/regression.py [--quick] [--plots DIR | --no-plots] [--seed N]
+The fitted curve and the training curves are written to
+examples/output/regression/ (needs matplotlib), or to ``--plots DIR``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from autograd_mlp.data import Standardizer, train_val_test_split
 NOISE = 0.1
 N_SAMPLES, EPOCHS = 1000, 300
 QUICK_N_SAMPLES, QUICK_EPOCHS = 800, 100
+OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "output", "regression")
 
 
 def f(x):
@@ -78,7 +80,9 @@ def save_plots(folder, model, scaler, history, x_test, y_test):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer samples and epochs (for the test suite)")
-    parser.add_argument("--plots", metavar="DIR", help="write the pictures to this folder (needs matplotlib)")
+    parser.add_argument("--plots", metavar="DIR", default=OUTPUT,
+                        help="folder for the pictures (default: examples/output/regression; needs matplotlib)")
+    parser.add_argument("--no-plots", dest="plots", action="store_const", const=None, help="draw no pictures")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data, the initial weights and the shuffling")
     args = parser.parse_args(argv)
     n, epochs = (QUICK_N_SAMPLES, QUICK_EPOCHS) if args.quick else (N_SAMPLES, EPOCHS)

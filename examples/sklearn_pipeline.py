@@ -9,12 +9,20 @@ deviations from its own training rows only.
 Run:  python examples/sklearn_pipeline.py     (a few seconds; needs scikit-learn)
 """
 
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score, train_test_split
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+import argparse
+import sys
 
-from autograd_mlp.sklearn import MLPClassifier
+try:
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score, train_test_split
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from autograd_mlp.sklearn import MLPClassifier
+except ImportError as error:  # said by main(), after --help has had its chance
+    if not (error.name or "").startswith("sklearn"):
+        raise
+    MLPClassifier = None
 
 
 def make_pipeline():
@@ -30,6 +38,8 @@ def make_pipeline():
 
 def main(verbose=True):
     """Cross-validate the pipeline, then tune it on a training split; returns the numbers printed."""
+    if MLPClassifier is None:
+        raise SystemExit("this example needs scikit-learn: pip install autograd_mlp[sklearn]")
     X, y = load_breast_cancer(return_X_y=True)
     say = print if verbose else (lambda *args: None)
 
@@ -55,4 +65,5 @@ def main(verbose=True):
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args(sys.argv[1:])  # --help, or no options
     main()

@@ -36,7 +36,6 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from autograd_mlp import SGD, Dense, Sequential, Value, losses, set_seed  # noqa: E402
-from autograd_mlp.reference import worked_example  # noqa: E402
 from autograd_mlp.viz import (  # noqa: E402
     compare_learning_rates,
     draw_graph,
@@ -48,6 +47,7 @@ from autograd_mlp.viz import (  # noqa: E402
 )
 
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "images")
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples")
 
 
 def _both(graph, out, name, dpi=110):
@@ -76,28 +76,11 @@ def neuron_graph(out):
     _both(draw_graph(a, legend=True), out, "neuron_graph")
 
 
-def _course_network():
-    ex = worked_example()
-    model = Sequential([Dense(2, input_dim=2, activation="sigmoid", name="hidden"),
-                        Dense(2, activation="sigmoid", name="output")])
-    model.set_weights([ex.weights[0], ex.biases[0], ex.weights[1], ex.biases[1]])
-    return ex, model
-
-
 def worked_example_figures(out):
-    ex, model = _course_network()
-    loss = losses.mean_squared_error(ex.y, model(ex.x))  # the course's ½ Σ (ŷ - y)² for one case, two outputs
-    loss.backward()
-    graph = draw_network(model, show_grads=True, x=ex.x)
-    graph.attr(label=f"forward and backward pass, x = (1, 0), y = (0.7, 0): L = {float(loss.data):.4f}\n"
-                     "∂ = dL/dw on the edges, ∂b = dL/db in the neurons")
-    _both(graph, out, "worked_example_backward")
-
-    SGD(model.parameters(), lr=ex.learning_rate).step()
-    after = float(losses.mean_squared_error(ex.y, model(ex.x)).data)
-    graph = draw_network(model, x=ex.x)
-    graph.attr(label=f"after one SGD step (λ = {ex.learning_rate:g}): L = {after:.4f}")
-    _both(graph, out, "worked_example_after_step")
+    # Drawn by the worked example itself, so that its pictures and the README's are one drawing.
+    example = runpy.run_path(os.path.join(EXAMPLES, "backprop_worked_example.py"))
+    for path in example["draw_pictures"](out, formats=("svg", "png")):
+        print("wrote", os.path.relpath(path))
 
 
 def model_plot(out):
@@ -145,7 +128,7 @@ def decision_boundary(out):
 
 
 def explanation(out):
-    example = runpy.run_path(os.path.join(os.path.dirname(DEFAULT_OUT), "..", "examples", "explain_course_data.py"))
+    example = runpy.run_path(os.path.join(EXAMPLES, "explain_course_data.py"))
     example["main"]([out])
 
 
