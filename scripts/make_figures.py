@@ -117,7 +117,7 @@ def _untrained(widths):
 
 def network_figures(out):
     for widths in ((2, 16, 1), (2, 16, 16, 1), (10, 20, 4), (8, 32, 32, 1)):
-        _both(draw_network(_untrained(widths)), out, "network_" + "-".join(map(str, widths)), dpi=72)
+        _both(draw_network(_untrained(widths)), out, "network_" + "-".join(map(str, widths)), dpi=90)
 
 
 def training_step_figures(out):

@@ -182,6 +182,14 @@ def test_dot_draws_every_column_in_index_order_with_titles_underneath(widths):
         assert title_x == pos[column[0]][0] and title_y < lowest  # under every neuron, in its column
 
 
+@pytest.mark.skipif(not dot_available(), reason="Graphviz's dot is not installed")
+def test_inputs_on_top_read_left_to_right():
+    pos = plain_positions(draw_network(Sequential([Dense(6, input_dim=3), Dense(4)]), rankdir="TB"))
+    for column in (["x0", "x1", "x2"], [f"n1_{i}" for i in range(6)], [f"n2_{i}" for i in range(4)]):
+        xs = [pos[node][0] for node in column]
+        assert xs == sorted(xs) and len(set(xs)) == len(xs)
+
+
 def test_options_remove_labels():
     ex, model = course_network()
     source = draw_network(model, show_weights=False, show_bias=False).source

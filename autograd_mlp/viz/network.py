@@ -198,6 +198,12 @@ def _neuron_names(n_layers, index):
     return lambda i: f"h{index}.{i}"
 
 
+def _drawing_order(ids, reverse):
+    """``enumerate(ids)``, backwards when ``reverse``."""
+    pairs = list(enumerate(ids))
+    return pairs[::-1] if reverse else pairs
+
+
 def _edge_label(parts):
     """A number (and its gradient) on a white patch, so edges behind it do not strike it through."""
     text = "<BR/>".join(parts)
@@ -250,6 +256,9 @@ def draw_network(model, show_weights="auto", show_grads=False, show_bias=True, p
     activations = _activations(stages, x) if x is not None else None
     fmt = lambda v: number(v, precision)  # noqa: E731 - a short local alias keeps labels readable
 
+    # dot lays out a column from the last declared node to the first: with inputs on the left
+    # that reads top to bottom, with inputs on top right to left, so there they are declared backwards.
+    reverse = rankdir == "TB"
     n_in = stages[0][0].input_dim
     widths = [n_in] + [dense.units for dense, _ in stages]
     ranksep = _ranksep(max(widths))
@@ -272,7 +281,7 @@ def draw_network(model, show_weights="auto", show_grads=False, show_bias=True, p
     diameter = 0.5
     with graph.subgraph(name="cluster_input") as cluster:
         cluster.attr(label="", style="rounded", color="#999999")
-        for j, node_id in enumerate(columns[0]):
+        for j, node_id in _drawing_order(columns[0], reverse):
             lines = [fmt(activations[0][j])] if activations is not None else []
             cluster.node(node_id, label=_neuron_label(node_id, lines), fillcolor=_NEURON_FILL["input"])
             diameter = max(diameter, _diameter([node_id] + lines))
@@ -296,7 +305,7 @@ def draw_network(model, show_weights="auto", show_grads=False, show_bias=True, p
         with graph.subgraph(name=f"cluster_{index}") as cluster:
             cluster.attr(label="", style="rounded", color="#999999")
             diameter = 0.5
-            for i, node_id in enumerate(ids):
+            for i, node_id in _drawing_order(ids, reverse):
                 lines = []
                 if show_bias and bias is not None:
                     lines.append(f"b {fmt(bias[i])}")
@@ -308,11 +317,11 @@ def draw_network(model, show_weights="auto", show_grads=False, show_bias=True, p
                 diameter = max(diameter, _diameter([name_of(i)] + lines))
         geometry.append(_Column(len(ids), diameter, _NODESEP))
         if not _layer_edges(graph, (columns[-1], geometry[-2]), (ids, geometry[-1]), weight, w_grad,
-                            show_weights, ranksep, fmt) and show_weights == "auto":
+                            show_weights, ranksep, fmt, reverse) and show_weights == "auto":
             unlabelled.append(f"{'input' if index == 1 else stages[index - 2][0].name} → {dense.name}")
         columns.append(ids)
 
-    _layer_titles(graph, columns, titles)
+    _layer_titles(graph, columns, titles, reverse)
     notes = []
     if missing:
         notes.append(f"no gradient yet for {', '.join(missing)}: compute a loss and call loss.backward() first")
@@ -326,7 +335,7 @@ def draw_network(model, show_weights="auto", show_grads=False, show_bias=True, p
     return graph
 
 
-def _layer_edges(graph, tail_column, head_column, weight, w_grad, show_weights, ranksep, fmt):
+def _layer_edges(graph, tail_column, head_column, weight, w_grad, show_weights, ranksep, fmt, reverse):
     """The edges from one column to the next, tail by tail and head by head (the order ``ordering=out`` keeps)."""
     (tails, tail_col), (heads, head_col) = tail_column, head_column
     largest = float(np.max(np.abs(weight))) if weight.size else 0.0
@@ -334,8 +343,8 @@ def _layer_edges(graph, tail_column, head_column, weight, w_grad, show_weights, 
     # Edges crowd at the end where a neuron has the most of them: the numbers go to the other end,
     # staggered along the edges that share a neuron there.
     at_tail = len(heads) <= len(tails)
-    for j, tail in enumerate(tails):
-        for i, head in enumerate(heads):
+    for j, tail in _drawing_order(tails, reverse):
+        for i, head in _drawing_order(heads, reverse):
             w = float(weight[j, i])
             colour = _POSITIVE if w > 0 else _NEGATIVE if w < 0 else _ZERO
             attrs = {"color": colour,
@@ -357,7 +366,7 @@ def _layer_edges(graph, tail_column, head_column, weight, w_grad, show_weights, 
     return bool(mask.any()) or not weight.size
 
 
-def _layer_titles(graph, columns, titles):
+def _layer_titles(graph, columns, titles, reverse):
     """Each column's title as a text node in a row under the columns, clear of every neuron and edge.
 
     The title of column k sits in column k's rank, after its last neuron
@@ -368,5 +377,6 @@ def _layer_titles(graph, columns, titles):
     for k, (ids, title) in enumerate(zip(columns, titles)):
         graph.node(f"title{k}", label=title, shape="plaintext", style="", fontsize="11", height="0.2", margin="0.02")
         if k:
-            graph.edge(columns[k - 1][-1], f"title{k}", style="invis", weight="0")
+            last = columns[k - 1][0 if reverse else -1]
+            graph.edge(last, f"title{k}", style="invis", weight="0")
             graph.edge(f"title{k - 1}", f"title{k}", style="invis", weight="10")
