@@ -120,9 +120,10 @@ def _is_scalar(value):
 def _value_label(value, kind, show_grad, precision):
     """An HTML table: a scalar's name, data and gradient side by side; an array's on short lines.
 
-    An array's label reads, one line each: name, shape and dtype; data (its values when there are few, else min / mean / max);
-    gradient likewise.  Side by side, these made nodes several inches wide,
-    and a graph of them a strip no page could hold.
+    An array's label reads, one line each: name, shape and dtype; data (its
+    values when there are few, else min / mean / max); gradient likewise.
+    Side by side, these would make nodes several inches wide, and a graph of
+    them a strip no page could hold.
     """
     style = NODE_STYLES[kind]
     cells = []

@@ -1,7 +1,7 @@
 """``draw_network``: the course's picture of a network, one circle per neuron, one edge per weight.
 
-Inputs x0, x1 ... on the left; each Dense layer is a box of circles labelled
-with the layer's name and activation; the edge from input (or neuron) j to
+Inputs x0, x1 ... on the left; each Dense layer is a box of circles, titled
+underneath with the layer's name and activation; the edge from input (or neuron) j to
 neuron i carries the weight w(j→i) = ``weight[j, i]`` and, after a backward
 pass, its gradient dL/dw(j→i).  Each neuron shows its bias b_i (and dL/db_i),
 and, when an input case ``x`` is given, its activation a_i = g(z_i).
@@ -13,12 +13,15 @@ every weight of a layer pair with at most ``ALL_NUMBERS_MAX`` edges; a note
 under the drawing names the pairs drawn with colour and width only.
 
 Layout: Graphviz's ``dot`` would reorder the neurons of a wide layer to
-reduce edge crossings, so a layer would read h8 ... h15, h0 ... h7.  Here
-every node is declared in index order, edges leave each node in index order
-(``ordering=out``), and the crossing minimisation that would reorder them is
-switched off (``mclimit``, ``remincross``), so each column reads 0, 1, 2 ... from the top
-(from the left with ``rankdir="TB"``).  Layer names are plain text nodes in
-a row under the columns, outside the layer boxes, where no edge reaches.
+reduce edge crossings, so a layer would read h8 ... h15, h0 ... h7 (and
+chains of invisible edges, the usual remedy, are not kept inside the layer
+boxes, which are Graphviz clusters).  Here every node is declared in index
+order, edges leave each node in index order (``ordering=out``), and the
+crossing minimisation passes that would reorder them are switched off
+(``mclimit``, ``remincross``), so each column reads 0, 1, 2 ... from the top;
+with ``rankdir="TB"`` nodes are declared backwards, so that rows read from
+the left.  Layer titles are plain text nodes in a row under the columns,
+outside the boxes, where no edge reaches.
 """
 
 from __future__ import annotations
@@ -264,7 +267,8 @@ def draw_network(model, show_weights="auto", show_grads=False, show_bias=True, p
     ranksep = _ranksep(max(widths))
     graph = graphviz.Digraph(
         name="network",
-        graph_attr={"rankdir": rankdir, "nodesep": f"{_NODESEP:g}", "ranksep": f"{ranksep:.2f}", "fontname": "Helvetica",
+        graph_attr={"rankdir": rankdir, "nodesep": f"{_NODESEP:g}", "ranksep": f"{ranksep:.2f}",
+                    "fontname": "Helvetica",
                     "splines": "line", "labelloc": "b", "fontsize": "11",
                     # Index order: edges leave every node in the order they are declared,
                     # and no crossing minimisation pass reorders the columns (see the module docstring).
