@@ -186,10 +186,23 @@ def training_step(widths):
     return loss
 
 
+def step_in_operations(widths):
+    """The same step written with the engine's operations (@, +, tanh ...): twice as many nodes deep."""
+    rng = np.random.default_rng(0)
+    a = Value(rng.normal(size=(8, widths[0])), requires_grad=False, name="x")
+    for k, (n_in, n_out) in enumerate(zip(widths, widths[1:])):
+        a = a @ Value(rng.normal(size=(n_in, n_out)), name=f"W{k}") + Value(np.zeros(n_out), name=f"b{k}")
+        a = a.tanh() if k < len(widths) - 2 else a.sigmoid()
+    loss = ((a - Value(rng.uniform(size=(8, widths[-1])), requires_grad=False)) ** 2).mean()
+    loss.backward()
+    return loss
+
+
 @pytest.mark.skipif(not dot_available(), reason="Graphviz's dot is not installed")
 @pytest.mark.parametrize("widths", [(2, 16, 1), (2, 16, 16, 1), (4, 8, 8, 8, 2)])
-def test_a_training_step_fits_a_page(widths):
-    out = subprocess.run(["dot", "-Tplain"], input=draw_graph(training_step(widths)).source,
+@pytest.mark.parametrize("build", [training_step, step_in_operations])
+def test_a_training_step_fits_a_page(widths, build):
+    out = subprocess.run(["dot", "-Tplain"], input=draw_graph(build(widths)).source,
                          capture_output=True, text=True, check=True).stdout
     _, _, width, height = out.splitlines()[0].split()
     ratio = float(width) / float(height)
