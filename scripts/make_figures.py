@@ -10,6 +10,12 @@
   edges, biases, dL/db and activations in the neurons.
 * worked_example_after_step: the same network after one SGD step (λ = 0.1),
   with its new weights and activations.
+* network_2-16-1, network_2-16-16-1, network_10-20-4, network_8-32-32-1:
+  draw_network of untrained networks of real widths (seed 0): neurons in
+  index order, weights as edge colour and width, numbers where legible.
+* training_step_2-16-1, training_step_2-16-16-1: draw_graph of one
+  training step's loss (a batch of 8 cases, mean squared error) after the
+  backward pass.
 * model_plot: the course's Keras example, Dense(20, input_dim=10, relu) then
   Dense(4, sigmoid), as plot_model(show_shapes=True) draws it.
 * learning_rates: the course's "loss function evolutions" picture: one
@@ -83,6 +89,32 @@ def worked_example_figures(out):
         print("wrote", os.path.relpath(path))
 
 
+def _untrained(widths):
+    set_seed(0)
+    layers = [Dense(widths[1], input_dim=widths[0], activation="tanh")]
+    layers += [Dense(width, activation="tanh") for width in widths[2:-1]]
+    if len(widths) > 2:
+        layers.append(Dense(widths[-1], activation="sigmoid"))
+    return Sequential(layers)
+
+
+def network_figures(out):
+    for widths in ((2, 16, 1), (2, 16, 16, 1), (10, 20, 4), (8, 32, 32, 1)):
+        _both(draw_network(_untrained(widths)), out, "network_" + "-".join(map(str, widths)), dpi=90)
+
+
+def training_step_figures(out):
+    rng = np.random.default_rng(0)
+    for widths in ((2, 16, 1), (2, 16, 16, 1)):
+        model = _untrained(widths)
+        x = rng.normal(size=(8, widths[0]))
+        y = rng.uniform(size=(8, widths[-1]))
+        loss = losses.mean_squared_error(y, model(x))
+        loss.name = "loss"
+        loss.backward()
+        _both(draw_graph(loss), out, "training_step_" + "-".join(map(str, widths)))
+
+
 def model_plot(out):
     # Named as Keras names them by default, whatever other layers this script made before.
     model = Sequential([Dense(20, input_dim=10, activation="relu", name="dense"),
@@ -139,6 +171,8 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     neuron_graph(args.out)
     worked_example_figures(args.out)
+    network_figures(args.out)
+    training_step_figures(args.out)
     model_plot(args.out)
     learning_rates(args.out)
     decision_boundary(args.out)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_mlp import Value
+from autograd_mlp import Dense, Sequential, Value, losses, set_seed
+from autograd_mlp.viz.rendering import dot_available
 from autograd_mlp.engine import topological_order
 from autograd_mlp.viz.graph import NODE_STYLES, count_values, draw_graph, forward_order
 
@@ -145,6 +147,67 @@ def test_arrays_show_shape_dtype_and_values_or_a_summary():
     assert "(6, 2) float64" in label_x and "min 0.0000  mean 5.5000  max 11.0000" in label_x
     assert any(label.startswith('"@"') for label in nodes.values())
     assert any(label.startswith("sum") for label in nodes.values())
+
+
+def test_an_array_label_is_a_few_short_lines():
+    w = Value(np.linspace(-1.0, 1.0, 32).reshape(2, 16), name="W")
+    loss = (Value(np.ones((8, 2)), requires_grad=False) @ w).tanh().sum()
+    loss.backward()
+    label = parse(draw_graph(loss))[0][node_named(parse(draw_graph(loss))[0], "W")]
+    rows = re.findall(r"<TR>(.*?)</TR>", label)
+    assert len(rows) == 3 and label.count("<HR/>") == 2  # one row each, ruled apart
+    assert rows[0].startswith("<TD><B>W</B> (2, 16) float64")
+    assert rows[1].startswith("<TD>data min -1.0000") and rows[2].startswith("<TD>grad min")
+    for row in rows:
+        assert len(re.sub(r"<[^>]*>", "", row)) <= 50
+
+
+def test_scalar_labels_keep_their_fields_side_by_side():
+    nodes, _ = parse(draw_graph(course_neuron()))
+    label = nodes[node_named(nodes, "w0")]
+    assert label.count("<TR>") == 1 and label.count("<VR/>") == 2
+
+
+def test_auto_direction_left_to_right_for_scalars_top_to_bottom_for_arrays():
+    assert "rankdir=LR" in draw_graph(course_neuron()).source
+    x = Value(np.ones((3, 2)), name="x")
+    assert "rankdir=TB" in draw_graph((x * 2.0).sum()).source
+    assert "rankdir=LR" in draw_graph((x * 2.0).sum(), rankdir="LR").source
+
+
+def training_step(widths):
+    set_seed(0)
+    layers = [Dense(widths[1], input_dim=widths[0], activation="tanh")]
+    layers += [Dense(w, activation="tanh") for w in widths[2:-1]] + [Dense(widths[-1], activation="sigmoid")]
+    model = Sequential(layers)
+    rng = np.random.default_rng(0)
+    loss = losses.mean_squared_error(rng.uniform(size=(8, widths[-1])), model(rng.normal(size=(8, widths[0]))))
+    loss.backward()
+    return loss
+
+
+def step_in_operations(widths):
+    """The same step written with the engine's operations (@, +, tanh ...): twice as many nodes deep."""
+    rng = np.random.default_rng(0)
+    a = Value(rng.normal(size=(8, widths[0])), requires_grad=False, name="x")
+    for k, (n_in, n_out) in enumerate(zip(widths, widths[1:])):
+        a = a @ Value(rng.normal(size=(n_in, n_out)), name=f"W{k}") + Value(np.zeros(n_out), name=f"b{k}")
+        a = a.tanh() if k < len(widths) - 2 else a.sigmoid()
+    loss = ((a - Value(rng.uniform(size=(8, widths[-1])), requires_grad=False)) ** 2).mean()
+    loss.backward()
+    return loss
+
+
+@pytest.mark.skipif(not dot_available(), reason="Graphviz's dot is not installed")
+@pytest.mark.parametrize("widths", [(2, 16, 1), (2, 16, 16, 1), (4, 8, 8, 8, 2)])
+@pytest.mark.parametrize("build", [training_step, step_in_operations])
+def test_a_training_step_fits_a_page(widths, build):
+    out = subprocess.run(["dot", "-Tplain"], input=draw_graph(build(widths)).source,
+                         capture_output=True, text=True, check=True).stdout
+    _, _, width, height = out.splitlines()[0].split()
+    ratio = float(width) / float(height)
+    # a page, portrait or landscape, is 1 : 1.41; allow a little either way
+    assert 1 / 1.8 <= ratio <= 1.8, (width, height)
 
 
 def test_float32_and_second_order_gradients():

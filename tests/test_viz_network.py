@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import numpy as np
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from autograd_mlp import Dense, Dropout, Sequential, Value, losses
 from autograd_mlp.reference import gradients as reference_gradients
 from autograd_mlp.reference import worked_example
-from autograd_mlp.viz.network import draw_network
+from autograd_mlp.viz.network import ALL_NUMBERS_MAX, draw_network, labelled_edges
+from autograd_mlp.viz.rendering import dot_available
 
 
 def course_network():
@@ -38,10 +40,10 @@ def test_one_node_per_neuron_and_one_edge_per_weight():
     source = draw_network(model).source
     for node in ("x0", "x1", "n1_0", "n1_1", "n2_0", "n2_1"):
         node_label(source, node)
-    assert len(re.findall(r"^\s*\w+ -> \w+", source, flags=re.M)) == 2 * 2 + 2 * 2
+    assert len(re.findall(r"^\s*\w+ -> \w+ \[(?!style=invis)", source, flags=re.M)) == 2 * 2 + 2 * 2
     # course names: inputs x, one hidden layer h, outputs o
     assert "<B>h0</B>" in node_label(source, "n1_0") and "<B>o1</B>" in node_label(source, "n2_1")
-    # the activation of each layer labels its box
+    # the activation of each layer titles its column
     assert 'label="hidden (sigmoid)"' in source and 'label="output (sigmoid)"' in source
 
 
@@ -95,6 +97,99 @@ def test_gradients_asked_before_any_backward_pass_are_reported_missing():
     assert "∂" not in edge_label(source, "x0", "n1_0")
 
 
+def test_show_weights_must_be_a_bool_or_auto():
+    _, model = course_network()
+    with pytest.raises(ValueError, match="show_weights must be True.*'auto'"):
+        draw_network(model, show_weights="all")
+
+
+def test_numbers_only_on_layer_pairs_with_few_edges():
+    weight = np.arange(12.0).reshape(3, 4)
+    assert labelled_edges(weight).all()
+    assert not labelled_edges(weight, show_weights=False).any()
+    wide = np.ones((16, 16))
+    assert not labelled_edges(wide).any() and labelled_edges(wide, show_weights=True).all()
+    assert labelled_edges(np.ones((2, 16))).all()  # 32 edges: still legible
+    assert not labelled_edges(np.ones((ALL_NUMBERS_MAX + 1, 1))).any()
+    assert labelled_edges(np.ones((ALL_NUMBERS_MAX, 1))).all()
+
+
+def test_a_wide_pair_is_drawn_with_colour_and_width_only_and_says_so():
+    model = Sequential([Dense(16, input_dim=2, name="a"), Dense(16, name="b"), Dense(1, name="c")])
+    source = draw_network(model).source
+    assert "taillabel" not in edge_label(source, "n1_3", "n2_5")
+    assert "headlabel" not in edge_label(source, "n1_3", "n2_5")
+    assert "label" in edge_label(source, "x0", "n1_5") and "label" in edge_label(source, "n2_5", "n3_0")
+    assert "a → b: too many edges for numbers" in source and "input → a" not in source
+    forced = draw_network(model, show_weights=True).source
+    assert "label" in edge_label(forced, "n1_3", "n2_5") and "too many edges" not in forced
+    hidden = draw_network(model, show_weights=False).source
+    assert "taillabel" not in hidden and "headlabel" not in hidden and "too many edges" not in hidden
+
+
+def test_gradients_follow_the_number_rule_when_weights_are_hidden():
+    model = Sequential([Dense(16, input_dim=2, name="a"), Dense(16, name="b")])
+    losses.mean_squared_error(np.zeros((1, 16)), model(np.ones((1, 2)))).backward()
+    source = draw_network(model, show_weights=False, show_grads=True).source
+    assert "∂" in edge_label(source, "x0", "n1_0") and "∂" not in edge_label(source, "n1_0", "n2_0")
+
+
+def column_order_in_source(source, ids):
+    """The positions of ``ids``' declarations in the DOT source, and of their out-edges, in order."""
+    lines = source.splitlines()
+    declared = [next(k for k, line in enumerate(lines) if re.match(rf"\s*{node} \[label=", line)) for node in ids]
+    return declared
+
+
+def test_neurons_are_constrained_to_index_order():
+    widths = (3, 12, 5, 2)
+    model = Sequential([Dense(widths[1], input_dim=widths[0], name="a"), Dense(widths[2], name="b"),
+                        Dense(widths[3], name="c")])
+    source = draw_network(model).source
+    # crossing minimisation off, edges kept in declaration order
+    for attribute in ("ordering=out", "mclimit=0.01", "remincross=false"):
+        assert attribute in source
+    columns = [[f"x{j}" for j in range(widths[0])]] + [[f"n{k}_{i}" for i in range(w)]
+                                                      for k, w in enumerate(widths[1:], start=1)]
+    for column in columns:
+        assert column_order_in_source(source, column) == sorted(column_order_in_source(source, column))
+    # each node's out-edges are declared head 0, 1, 2 ... so ordering=out keeps the next column in order
+    edges = re.findall(r"^\s*(\w+) -> (\w+) \[(?!style=invis)", source, flags=re.M)
+    for tail_column, head_column in zip(columns, columns[1:]):
+        for tail in tail_column:
+            assert [h for t, h in edges if t == tail] == head_column
+
+
+def plain_positions(graph):
+    out = subprocess.run(["dot", "-Tplain"], input=graph.source, capture_output=True, text=True, check=True).stdout
+    return {p[1]: (float(p[2]), float(p[3])) for p in (line.split() for line in out.splitlines()) if p[0] == "node"}
+
+
+@pytest.mark.skipif(not dot_available(), reason="Graphviz's dot is not installed")
+@pytest.mark.parametrize("widths", [(2, 2, 2), (2, 16, 1), (2, 16, 16, 1), (10, 20, 4), (8, 32, 32, 1),
+                                    (3, 1, 4), (32, 1, 32), (4, 12, 8, 6, 3)])
+def test_dot_draws_every_column_in_index_order_with_titles_underneath(widths):
+    layers = [Dense(widths[1], input_dim=widths[0])] + [Dense(w) for w in widths[2:]]
+    pos = plain_positions(draw_network(Sequential(layers)))
+    columns = [[f"x{j}" for j in range(widths[0])]] + [[f"n{k}_{i}" for i in range(w)]
+                                                      for k, w in enumerate(widths[1:], start=1)]
+    lowest = min(pos[node][1] for column in columns for node in column)
+    for k, column in enumerate(columns):
+        ys = [pos[node][1] for node in column]
+        assert ys == sorted(ys, reverse=True) and len(set(ys)) == len(ys), (k, ys)  # top to bottom
+        assert len({pos[node][0] for node in column}) == 1
+        title_x, title_y = pos[f"title{k}"]
+        assert title_x == pos[column[0]][0] and title_y < lowest  # under every neuron, in its column
+
+
+@pytest.mark.skipif(not dot_available(), reason="Graphviz's dot is not installed")
+def test_inputs_on_top_read_left_to_right():
+    pos = plain_positions(draw_network(Sequential([Dense(6, input_dim=3), Dense(4)]), rankdir="TB"))
+    for column in (["x0", "x1", "x2"], [f"n1_{i}" for i in range(6)], [f"n2_{i}" for i in range(4)]):
+        xs = [pos[node][0] for node in column]
+        assert xs == sorted(xs) and len(set(xs)) == len(xs)
+
+
 def test_options_remove_labels():
     ex, model = course_network()
     source = draw_network(model, show_weights=False, show_bias=False).source
@@ -122,8 +217,11 @@ def test_too_wide_layer_is_refused_with_a_pointer_to_plot_model():
     wide = Sequential([Dense(33, input_dim=2, name="wide"), Dense(1)])
     with pytest.raises(ValueError, match=r"'wide' has 33.*max_width=32.*plot_model"):
         draw_network(wide)
-    draw_network(Sequential([Dense(32, input_dim=2), Dense(1)]), show_weights=False)  # 32 is fine
-    draw_network(wide, max_width=40, show_weights=False)
+    draw_network(Sequential([Dense(32, input_dim=2), Dense(1)]))  # 32 is fine
+    with pytest.raises(ValueError, match=r"at most|from 1 to 32.*plot_model"):
+        draw_network(wide, max_width=40)
+    with pytest.raises(ValueError, match=r"'d' has 5.*max_width=4.*plot_model.*raise max_width"):
+        draw_network(Sequential([Dense(5, input_dim=2, name="d")]), max_width=4)
 
 
 def test_too_wide_input_is_refused():

@@ -28,7 +28,7 @@ from ._format import array_summary, check_precision, escape, number
 
 __all__ = ["draw_graph", "count_values", "forward_order", "NODE_STYLES", "RANKDIRS"]
 
-RANKDIRS = ("LR", "TB", "RL", "BT")
+RANKDIRS = ("auto", "LR", "TB", "RL", "BT")
 
 #: Table fill colour and border per kind of Value (see the module docstring).
 NODE_STYLES = {
@@ -113,29 +113,41 @@ def _lines(text):
     return "<BR/>".join(escape(line.strip()) for line in text.splitlines())
 
 
+def _is_scalar(value):
+    return isinstance(value.data, float) or value.ndim == 0
+
+
 def _value_label(value, kind, show_grad, precision):
-    """An HTML table: name, data and gradient side by side (shape and dtype for arrays)."""
+    """An HTML table: a scalar's name, data and gradient side by side; an array's on short lines.
+
+    An array's label reads, one line each: name, shape and dtype; data (its
+    values when there are few, else min / mean / max); gradient likewise.
+    Side by side, these would make nodes several inches wide, and a graph of
+    them a strip no page could hold.
+    """
     style = NODE_STYLES[kind]
     cells = []
-    if value.name:
-        cells.append(f"<B>{escape(value.name)}</B>")
-    if isinstance(value.data, float) or value.ndim == 0:
+    if _is_scalar(value):
+        if value.name:
+            cells.append(f"<B>{escape(value.name)}</B>")
         cells.append(f"data {_data_text(value.data, precision)}")
         if show_grad:
             grad = "None" if value.grad is None else _data_text(value.grad, precision)
             cells.append(f"grad {grad}")
+        # One outline (whose weight and dashes tell the kind) and thin rules
+        # between the fields; cell borders would double the outline.
+        rows = "<TR>" + "<VR/>".join(f"<TD>{cell}</TD>" for cell in cells) + "</TR>"
     else:
-        cells.append(f"{escape(value.shape)} {escape(value.dtype)}")
+        head = f"<B>{escape(value.name)}</B> " if value.name else ""
+        cells.append(f"{head}{escape(value.shape)} {escape(value.dtype)}")
         cells.append(f"data {_lines(_data_text(value.data, precision))}")
         if show_grad:
             grad = "None" if value.grad is None else _lines(_data_text(value.grad, precision))
             cells.append(f"grad {grad}")
+        rows = "<HR/>".join(f"<TR><TD>{cell}</TD></TR>" for cell in cells)
     table_style = f' STYLE="{style["style"]}"' if style["style"] else ""
-    # One outline (whose weight and dashes tell the kind) and thin rules
-    # between the fields; cell borders would double the outline.
-    row = "<VR/>".join(f"<TD>{cell}</TD>" for cell in cells)
     return (f'<<TABLE BORDER="{style["border"]}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" '
-            f'BGCOLOR="{style["fill"]}"{table_style}><TR>{row}</TR></TABLE>>')
+            f'BGCOLOR="{style["fill"]}"{table_style}>{rows}</TABLE>>')
 
 
 def _check_args(root, rankdir, max_nodes):
@@ -159,7 +171,7 @@ def _legend(graph):
         '<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>' + "".join(cells) + "</TR></TABLE>>"))
 
 
-def draw_graph(root, show_grad=True, rankdir="LR", max_nodes=500, precision=4, legend=False):
+def draw_graph(root, show_grad=True, rankdir="auto", max_nodes=500, precision=4, legend=False):
     """Draw the computational graph that ends in ``root`` as a ``graphviz.Digraph``.
 
     Parameters
@@ -168,8 +180,13 @@ def draw_graph(root, show_grad=True, rankdir="LR", max_nodes=500, precision=4, l
         The last node (usually a loss, or the output of a neuron).
     show_grad : bool
         Show each Value's ``.grad`` (``None`` before a backward pass).
-    rankdir : {"LR", "TB", "RL", "BT"}
-        Direction of the forward pass: left to right by default.
+    rankdir : {"auto", "LR", "TB", "RL", "BT"}
+        Direction of the forward pass.  ``"auto"``: left to right when every
+        Value is a scalar (the course's small graphs, read like its
+        equations), top to bottom otherwise: a training step is a chain of a
+        dozen operations, and with their array labels on several lines each
+        node is taller than wide, so the chain runs down a page instead of
+        along a strip many times wider than high.
     max_nodes : int
         Refuse graphs with more Values than this, with a ValueError that
         gives the graph's size; Graphviz takes minutes on tens of thousands
@@ -179,8 +196,8 @@ def draw_graph(root, show_grad=True, rankdir="LR", max_nodes=500, precision=4, l
     legend : bool
         Add a key to the node styles (see the module docstring).
 
-    Scalars show their number; arrays show shape, dtype, and their values when
-    there are at most six, else min / mean / max.  Node ids follow the
+    Scalars show their number; arrays show, on short lines, name, shape and
+    dtype, then their values when there are at most six, else min / mean / max.  Node ids follow the
     topological order (``v0``, ``v1`` ... and ``op3`` for the operation that
     made ``v3``), so the DOT source of a graph is the same on every run.
     """
@@ -197,6 +214,8 @@ def draw_graph(root, show_grad=True, rankdir="LR", max_nodes=500, precision=4, l
         )
     order = forward_order(root)
     position = {id(v): i for i, v in enumerate(order)}
+    if rankdir == "auto":
+        rankdir = "LR" if all(_is_scalar(v) for v in order) else "TB"
     graph = graphviz.Digraph(
         name="computational_graph",
         graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica"},
