@@ -148,6 +148,7 @@ def test_train_data_errors_have_status_1_and_write_nothing(tmp_path, capsys, set
         os.mkdir(tmp_path / "m.keras")
     elif setup == "too_few_rows_to_split":
         argv[1] = write_csv(tmp_path / "d.csv", ["a", "y"], [[1, 0]])
+        argv += ["--task", "regression"]
     elif setup == "binary_with_three_labels":
         argv[1] = write_csv(tmp_path / "d.csv", ["a", "y"], [[1, 0], [2, 1], [3, 2]])
         argv += ["--task", "binary"]

@@ -48,8 +48,18 @@ def _handlers():
     }
 
 
+#: A word of an error message longer than this is cut: one line should stay readable whatever the data holds.
+LONGEST_WORD = 200
+
+
+def _cut(match):
+    word = match.group(0)
+    return f"{word[:LONGEST_WORD]}...({len(word)} characters)"
+
+
 def _one_line(text):
-    return re.sub(r"\s+", " ", str(text)).strip()
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    return re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), _cut, text)
 
 
 def _os_message(exc):
