@@ -32,6 +32,7 @@ import numbers
 import numpy as np
 
 from ._checks import numeric_array
+from ._names import lookup
 
 __all__ = [
     "accuracy",
@@ -232,14 +233,7 @@ def get(name):
     A callable is returned unchanged, so a list of metrics may mix names and
     functions.  Every function found is called as ``metric(y_true, y_pred)``.
     """
-    if callable(name):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(f"expected a metric name (str) or a callable; got {type(name).__name__} {name!r}")
-    try:
-        return _BY_NAME[name.lower()]
-    except KeyError:
-        raise ValueError(f"unknown metric {name!r}; expected one of {', '.join(names())}") from None
+    return lookup(_BY_NAME, name, "metric")
 
 
 # ---------------------------------------------------------------- class labels
