@@ -492,6 +492,26 @@ def test_classification_targets_are_checked(iris):
         MLPClassifier().predict(X)
 
 
+@pytest.mark.parametrize("Estimator, bad", [(MLPClassifier, "X"), (MLPRegressor, "X"), (MLPRegressor, "y")])
+@pytest.mark.parametrize("container", [np.array, list, lambda v: np.array(v, dtype=object)])
+def test_a_value_that_does_not_convert_is_named_as_x_or_y(iris, Estimator, bad, container):
+    X, y = iris
+    if bad == "X":
+        X = container([["a", "b", "c", "d"]] * len(y))
+    else:  # (string labels are valid classes for the classifier)
+        y = container(["tall"] * len(y))
+    with pytest.raises(ValueError, match=rf"^{bad}: could not convert string to float"):
+        Estimator(max_iter=1).fit(X, y)
+
+
+def test_the_estimators_are_reached_from_the_package():
+    import autograd_mlp.sklearn as package
+    from autograd_mlp.sklearn import classifier, regressor
+
+    assert package.__all__ == ["MLPClassifier", "MLPRegressor"]
+    assert package.MLPClassifier is classifier.MLPClassifier and package.MLPRegressor is regressor.MLPRegressor
+
+
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
 def test_a_diverging_loss_stops_the_fit_with_a_hint():
     X = np.full((6, 2), 1e200)
