@@ -519,3 +519,5 @@ def test_classification_report_checks_its_arguments():
         metrics.classification_report([0, 1], [0, 1], target_names=["only one"])
     with pytest.raises(ValueError, match="digits"):
         metrics.classification_report([0, 1], [0, 1], digits=-1)
+    with pytest.raises(TypeError, match="digits"):
+        metrics.classification_report([0, 1], [0, 1], digits=2.0)
