@@ -470,6 +470,19 @@ def test_bad_arguments_are_stored_then_refused_by_fit_without_touching_the_model
         np.testing.assert_array_equal(old, new)
 
 
+@pytest.mark.parametrize("name, value, error", [
+    ("max_iter", 2.5, TypeError), ("shuffle", "yes", TypeError), ("alpha", "0.1", TypeError),
+    ("hidden_layer_sizes", (3, 1.5), TypeError), ("batch_size", 0, None), ("alpha", -1.0, None),
+    ("learning_rate", "fast", None),
+])
+def test_a_parameter_of_the_wrong_kind_is_a_type_error_and_a_value_error(iris, name, value, error):
+    X, y = iris
+    with pytest.raises(ValueError, match=name) as info:
+        MLPClassifier(**{"max_iter": 1, name: value}).fit(X, y)
+    # A wrong kind is both (as scikit-learn's own parameter errors are); a wrong value only a ValueError.
+    assert isinstance(info.value, TypeError) == (error is TypeError)
+
+
 def test_bad_data_leave_a_fitted_estimator_as_it_was(iris):
     X, y = iris
     est = quiet(MLPRegressor(hidden_layer_sizes=(3,), max_iter=2, random_state=0), X, y)

@@ -6,9 +6,10 @@ import numbers
 
 import numpy as np
 
+from .._checks import flag, one_of, positive_int, real_number
 from ..optim import SGD, Adam, RMSprop
 
-__all__ = ["Settings", "AUTO_BATCH", "MIN_ADAPTIVE_RATE"]
+__all__ = ["Settings", "ParameterTypeError", "AUTO_BATCH", "MIN_ADAPTIVE_RATE"]
 
 #: scikit-learn's activation names and the library's.
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
@@ -22,53 +23,47 @@ MIN_ADAPTIVE_RATE = 1e-6
 
 
 # --------------------------------------------------------------- checks
-def _is_real(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+class ParameterTypeError(TypeError, ValueError):
+    """A hyper-parameter of the wrong kind (text for a number, a float for a count ...).
+
+    A TypeError, as everywhere in the library, and a ValueError too, as every
+    invalid hyper-parameter is in scikit-learn (its own parameter errors are both).
+    """
 
 
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+def _param(check, name, value, *args, **kwargs):
+    """``check(name, value, ...)`` from :mod:`autograd_mlp._checks`, its TypeError raised as ParameterTypeError."""
+    try:
+        return check(name, value, *args, **kwargs)
+    except ParameterTypeError:
+        raise
+    except TypeError as error:
+        raise ParameterTypeError(str(error)) from None
 
 
 def _real(value, name, low, high=None, low_open=False, high_open=False):
-    """``value`` as a float in the interval, or ValueError naming the interval and the value."""
-    lower = "(" if low_open else "["
-    upper = ")" if high_open else "]"
-    interval = f"{lower}{low}, {'inf' if high is None else high}{upper}"
-    if not _is_real(value) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number in {interval}, got {value!r}")
-    ok = (value > low if low_open else value >= low)
-    if high is not None:
-        ok = ok and (value < high if high_open else value <= high)
-    if not ok:
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return float(value)
+    return _param(real_number, name, value, low, high, low_open=low_open, high_open=high_open)
 
 
 def _flag(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
+    return _param(flag, name, value)
 
 
 def _choice(value, name, options):
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(repr(o) for o in options)}, got {value!r}")
-    return value
+    return _param(one_of, name, value, options)
 
 
 def _hidden_sizes(value):
     """``hidden_layer_sizes`` as a tuple of positive ints (an int means one hidden layer)."""
-    sizes = (value,) if _is_int(value) else value
-    try:
-        sizes = tuple(sizes)
-    except TypeError:
-        raise ValueError(
-            f"hidden_layer_sizes must be a positive int or a sequence of them, got {value!r}"
-        ) from None
-    if isinstance(value, str) or not all(_is_int(s) and s >= 1 for s in sizes):
-        raise ValueError(f"hidden_layer_sizes must be a positive int or a sequence of them, got {value!r}")
-    return tuple(int(s) for s in sizes)
+    if isinstance(value, (str, bytes)) or not (_is_int(value) or hasattr(value, "__iter__")):
+        raise ParameterTypeError(f"expected hidden_layer_sizes as a positive int or a sequence of them; "
+                                 f"got {type(value).__name__} {value!r}")
+    sizes = (value,) if _is_int(value) else tuple(value)
+    return tuple(_param(positive_int, "each of hidden_layer_sizes", size) for size in sizes)
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 class Settings:
@@ -81,20 +76,18 @@ class Settings:
             raise ValueError("solver='lbfgs' is not available here; use 'adam', 'sgd' or 'rmsprop'")
         self.solver = _choice(est.solver, "solver", _SOLVERS)
         self.alpha = _real(est.alpha, "alpha", 0)
-        auto = isinstance(est.batch_size, str) and est.batch_size == "auto"
-        if not auto and not (_is_int(est.batch_size) and est.batch_size >= 1):
-            raise ValueError(f"batch_size must be 'auto' or a positive int, got {est.batch_size!r}")
-        self.batch_size = est.batch_size
+        if isinstance(est.batch_size, str):
+            self.batch_size = _choice(est.batch_size, "batch_size ('auto' or a positive int)", ("auto",))
+        else:
+            self.batch_size = _param(positive_int, "batch_size ('auto' or a positive int)", est.batch_size)
         self.schedule = _choice(est.learning_rate, "learning_rate", _SCHEDULES)
         self.learning_rate = _real(est.learning_rate_init, "learning_rate_init", 0, low_open=True)
         self.power_t = _real(est.power_t, "power_t", 0)
-        if not _is_int(est.max_iter) or est.max_iter < 1:
-            raise ValueError(f"max_iter must be a positive int (epochs), got {est.max_iter!r}")
-        self.max_iter = int(est.max_iter)
+        self.max_iter = _param(positive_int, "max_iter (epochs)", est.max_iter)
         self.shuffle = _flag(est.shuffle, "shuffle")
         self.tol = _real(est.tol, "tol", 0)
-        if not (_is_real(est.verbose) or isinstance(est.verbose, (bool, np.bool_))):
-            raise ValueError(f"verbose must be True, False or an int, got {est.verbose!r}")
+        if not isinstance(est.verbose, (bool, np.bool_)):
+            _param(real_number, "verbose (True, False or a number)", est.verbose)
         self.verbose = bool(est.verbose)
         self.warm_start = _flag(est.warm_start, "warm_start")
         # The library's momentum lives in [0, 1): at 1 the velocity never decays.
@@ -108,15 +101,15 @@ class Settings:
         self.beta_2 = _real(est.beta_2, "beta_2", 0, 1, high_open=True)
         self.epsilon = _real(est.epsilon, "epsilon", 0, low_open=True)
         patience = est.n_iter_no_change
-        if not ((_is_int(patience) and patience >= 1) or (_is_real(patience) and patience == np.inf)):
-            raise ValueError(f"n_iter_no_change must be a positive int or numpy.inf, got {patience!r}")
+        if not (isinstance(patience, float) and patience == np.inf):
+            patience = _param(positive_int, "n_iter_no_change (a positive int or numpy.inf)", patience)
         self.patience = patience
         try:
             dtype = np.dtype(est.dtype)  # None is numpy's default, float64
         except TypeError:
-            raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {est.dtype!r}") from None
+            raise ParameterTypeError(f"expected dtype as numpy.float64 or numpy.float32; got {est.dtype!r}") from None
         if dtype not in _DTYPES:
-            raise ValueError(f"dtype must be numpy.float64 or numpy.float32, got {est.dtype!r}")
+            raise ValueError(f"expected dtype as numpy.float64 or numpy.float32; got {est.dtype!r}")
         self.dtype = dtype
 
     def optimizer(self):
