@@ -98,7 +98,7 @@ def test_train_refuses_bad_csv(tmp_path, capsys, case):
     (["--optimizer", "adagrad"], ["--optimizer", "unknown optimizer 'adagrad'"]),
     (["--layers", "16,x"], ["--layers", "'16,x'"]),
     (["--layers", "16,0"], ["--layers"]),
-    (["--epochs", "0"], ["--epochs", ">= 1"]),
+    (["--epochs", "0"], ["--epochs", "≥ 1"]),
     (["--batch-size", "many"], ["--batch-size", "'many'"]),
     (["--learning-rate", "-1"], ["--learning-rate", "> 0"]),
     (["--validation-split", "1"], ["--validation-split", "[0, 1)"]),

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from .. import activations, losses, optim
+from .._checks import probability, real_number, whole_number
 
 __all__ = ["build_parser", "PROG"]
 
@@ -26,42 +27,35 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------ value types
-def _integer(text, minimum):
+# Text becomes a number here; its range is checked by the library's shared checks, so an option
+# accepts exactly what the function it feeds accepts.
+def _checked(check, text, number, *args, **kwargs):
     try:
-        value = int(text)
+        value = number(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
-    return value
+        kind = "a whole number" if number is int else "a number"
+        raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}") from None
+    try:
+        return check("VALUE", value, *args, **kwargs)
+    except (TypeError, ValueError) as exc:
+        message = str(exc).replace("expected VALUE as ", "expected ").replace("expected VALUE ", "expected a number ")
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def positive_int(text):
-    return _integer(text, 1)
+    return _checked(whole_number, text, int, minimum=1)
 
 
 def seed(text):
-    return _integer(text, 0)
+    return _checked(whole_number, text, int, minimum=0)
 
 
 def positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
+    return _checked(real_number, text, float, minimum=0, low_open=True)
 
 
 def fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
+    return _checked(probability, text, float, include_one=False)
 
 
 def layer_sizes(text):
