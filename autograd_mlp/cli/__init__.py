@@ -14,6 +14,11 @@
 to it in ``MODEL.json``, the feature and target column names, the task and
 the standardizer (see :mod:`.modelinfo`).
 
+``train`` writes nothing when the training diverged: NaN or infinite
+weights or loss, or a final training loss more than 10 times the loss of
+the untrained model (:mod:`autograd_mlp.divergence`).  No command writes an
+output over one of its inputs (the same file by path, symlink or hard link).
+
 Exit status: 0 on success, 1 when the data or a file cannot be used, 2 for
 a bad command line.  Every error is one line on stderr saying what is wrong
 and where (file, line, column); no command leaves a half-written file.

@@ -78,7 +78,10 @@ def _fit_or_diverge(model, args, x_train, y_train, validation):
     The rule: non-finite weights or loss, or a final training loss more than
     ``DIVERGENCE_FACTOR`` (10) times the untrained model's loss on the training rows.
     """
-    start = initial_loss(model, x_train, y_train)
+    try:
+        start = initial_loss(model, x_train, y_train)
+    except (ValueError, FloatingPointError):  # outputs a metric refuses: the guard falls back on the first batch
+        start = None
     guard = TerminateOnDivergence(start, factor=DIVERGENCE_FACTOR)
     try:
         history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,

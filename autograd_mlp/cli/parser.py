@@ -120,7 +120,10 @@ def build_parser():
                                        "MODEL, with the column names, task and standardization in MODEL.json. "
                                        "The task comes from the target column unless --task says: 0/1 -> binary "
                                        "(sigmoid, binary_crossentropy); a few whole numbers -> multiclass (softmax, "
-                                       "sparse_categorical_crossentropy); anything else -> regression (linear, mse).")
+                                       "sparse_categorical_crossentropy); anything else -> regression (linear, mse). "
+                                       "A training that diverges (NaN or infinite weights or loss, or a final "
+                                       "training loss more than 10 times the untrained model's) writes nothing "
+                                       "and exits with status 1.")
     train.add_argument("data", metavar="DATA.csv")
     train.add_argument("--target", required=True, metavar="COLUMN", help="the column to predict")
     train.add_argument("--out", required=True, metavar="MODEL", help="file to save the model to")
