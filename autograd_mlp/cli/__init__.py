@@ -27,12 +27,11 @@ and where (file, line, column); no command leaves a half-written file.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import numpy as np
 
-from .errors import CommandError
+from .errors import CommandError, one_line
 from .parser import PROG, build_parser
 
 __all__ = ["main"]
@@ -53,20 +52,6 @@ def _handlers():
     }
 
 
-#: A word of an error message longer than this is cut: one line should stay readable whatever the data holds.
-LONGEST_WORD = 200
-
-
-def _cut(match):
-    word = match.group(0)
-    return f"{word[:LONGEST_WORD]}...({len(word)} characters)"
-
-
-def _one_line(text):
-    text = re.sub(r"\s+", " ", str(text)).strip()
-    return re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), _cut, text)
-
-
 def _os_message(exc):
     if exc.filename is not None and exc.strerror:
         return f"{exc.filename}: {exc.strerror}"
@@ -75,7 +60,7 @@ def _os_message(exc):
 
 def _fail(command, message, status):
     where = PROG if command is None else f"{PROG} {command}"
-    sys.stderr.write(f"{where}: error: {_one_line(message)}\n")
+    sys.stderr.write(f"{where}: error: {one_line(message)}\n")
     return status
 
 

@@ -12,6 +12,7 @@ import sys
 
 from .. import activations, losses, optim
 from .._checks import probability, real_number, whole_number
+from .errors import one_line
 
 __all__ = ["build_parser", "PROG"]
 
@@ -22,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, except that an error is one line on stderr (no usage block) and exit status 2."""
 
     def error(self, message):
-        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        sys.stderr.write(f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
         raise SystemExit(2)
 
 
