@@ -12,8 +12,17 @@ so they drop into ``Pipeline``, ``cross_val_score``, ``GridSearchCV`` and
     clf = make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(64,), random_state=0))
     clf.fit(X_train, y_train).score(X_test, y_test)
 
-This module needs scikit-learn (``pip install autograd_mlp[sklearn]``);
-``import autograd_mlp`` does not import it.
+This package needs scikit-learn (``pip install autograd_mlp[sklearn]``);
+``import autograd_mlp`` does not import it.  Its modules: ``settings`` (the
+hyper-parameters and their checks), ``base`` (the network and the training
+loop both estimators share), ``classifier`` and ``regressor``.
+
+Wrong hyper-parameters and data are refused by ``fit`` (not by the
+constructor, scikit-learn's rule): a parameter of the wrong kind with a
+:class:`~autograd_mlp.sklearn.settings.ParameterTypeError` (a TypeError and
+a ValueError), a wrong value with a ValueError; a value of ``X`` or ``y``
+that cannot be converted to a number with a message that starts with the
+argument's name (``y: could not convert string to float: 'tall'``).
 
 What ``fit`` minimizes
 ----------------------
@@ -82,6 +91,6 @@ from __future__ import annotations
 
 from .classifier import MLPClassifier
 from .regressor import MLPRegressor
-from .settings import AUTO_BATCH, MIN_ADAPTIVE_RATE
+from .settings import AUTO_BATCH, MIN_ADAPTIVE_RATE, ParameterTypeError  # noqa: F401 - the module's former names
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
