@@ -91,6 +91,6 @@ from __future__ import annotations
 
 from .classifier import MLPClassifier
 from .regressor import MLPRegressor
-from .settings import AUTO_BATCH, MIN_ADAPTIVE_RATE, ParameterTypeError  # noqa: F401 - the module's former names
+from .settings import AUTO_BATCH, MIN_ADAPTIVE_RATE, ParameterTypeError  # noqa: F401 - reachable from the package
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
