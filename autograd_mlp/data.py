@@ -20,12 +20,12 @@ range, naming what was expected and what came.
 from __future__ import annotations
 
 import math
-import numbers
 from fractions import Fraction
 
 import numpy as np
 
-from ._checks import numeric_array
+from ._checks import flag, numeric_array, positive_int, real_number, whole_number
+from ._checks import rng as make_rng
 
 __all__ = [
     "train_val_test_split",
@@ -41,40 +41,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- validation
-
-
-def _rng(seed):
-    """A numpy Generator from ``seed``: None, a whole number ≥ 0 or a Generator."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        return np.random.default_rng()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"expected seed as None, a whole number or a numpy Generator; got {type(seed).__name__} {seed!r}")
-    if seed < 0:
-        raise ValueError(f"expected seed ≥ 0; got {seed}")
-    return np.random.default_rng(int(seed))
-
-
-def _check_count(name, value, minimum=1):
-    """A whole number ≥ minimum (bools are not counts)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"expected {name} as a whole number; got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"expected {name} ≥ {minimum}; got {value}")
-    return int(value)
-
-
-def _check_real(name, value, minimum=None):
-    """A finite real number, optionally ≥ minimum."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"expected {name} as a real number; got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"expected {name} as a finite number; got {value!r}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"expected {name} ≥ {minimum}; got {value!r}")
-    return value
 
 
 def _as_data(name, values, ndims=(1, 2), finite=False):
@@ -111,7 +77,7 @@ def _exact_fractions(fractions):
     """The three fractions, checked (finite, ≥ 0, summing to 1) and made exact rationals."""
     if isinstance(fractions, (str, bytes)) or not hasattr(fractions, "__len__") or len(fractions) != 3:
         raise ValueError(f"expected fractions as three numbers (train, validation, test); got {fractions!r}")
-    values = [_check_real("each fraction", f, minimum=0.0) for f in fractions]
+    values = [real_number("each fraction", f, minimum=0.0) for f in fractions]
     if abs(sum(values) - 1.0) > 1e-9:
         raise ValueError(f"expected fractions that sum to 1; got {tuple(values)} (sum {sum(values)!r})")
     # The nearest fraction with a denominator up to a million is the one meant: 0.6 -> 3/5, so 60 % of
@@ -229,9 +195,8 @@ def train_val_test_split(x, y, fractions=(0.6, 0.2, 0.2), shuffle=True, seed=Non
     y = _as_data("y", y)
     _same_rows(x, y)
     exact = _exact_fractions(fractions)
-    if not isinstance(shuffle, (bool, np.bool_)) or not isinstance(stratify, (bool, np.bool_)):
-        raise TypeError(f"expected shuffle and stratify as bools; got {shuffle!r} and {stratify!r}")
-    rng = _rng(seed) if shuffle else None
+    shuffle, stratify = flag("shuffle", shuffle), flag("stratify", stratify)
+    rng = make_rng("seed", seed) if shuffle else None
     if stratify:
         classes = _class_ids(y)
         groups = [np.flatnonzero(classes == k) for k in range(int(classes.max()) + 1)]
@@ -375,7 +340,7 @@ def one_hot(labels, num_classes=None):
     if array.ndim != 1:
         raise ValueError(f"expected labels of shape (n,) or (n, 1); got shape {array.shape}")
     if num_classes is not None:
-        num_classes = _check_count("num_classes", num_classes)
+        num_classes = positive_int("num_classes", num_classes)
     if array.size == 0:
         if num_classes is None:
             raise ValueError("expected num_classes for empty labels; got None")
@@ -420,10 +385,8 @@ def batches(x, y, batch_size, shuffle=True, seed=None):
     x = _as_data("x", x, ndims=range(1, 33))
     y = _as_data("y", y, ndims=range(1, 33))
     _same_rows(x, y)
-    batch_size = _check_count("batch_size", batch_size)
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise TypeError(f"expected shuffle as a bool; got {shuffle!r}")
-    order = _rng(seed).permutation(x.shape[0]) if shuffle else None
+    batch_size = positive_int("batch_size", batch_size)
+    order = make_rng("seed", seed).permutation(x.shape[0]) if flag("shuffle", shuffle) else None
     return _iterate(x, y, order, batch_size)
 
 
@@ -445,8 +408,8 @@ def linear_boundary(n, seed=None):
     Returns x of shape (n, 2) and y of shape (n, 1), float64; the classes are
     balanced on average (the boundary is a diagonal of the square).
     """
-    n = _check_count("n", n)
-    x = _rng(seed).uniform(0.0, 100.0, size=(n, 2))
+    n = positive_int("n", n)
+    x = make_rng("seed", seed).uniform(0.0, 100.0, size=(n, 2))
     y = (x[:, 0] + x[:, 1] >= 100.0).astype(np.float64).reshape(n, 1)
     return x, y
 
@@ -459,11 +422,11 @@ def circle(n, radius=math.sqrt(2.0 / math.pi), seed=None):
     x² + y² < 1 (about 79 % of the points inside).
     Returns x (n, 2) and y (n, 1), float64.
     """
-    n = _check_count("n", n)
-    radius = _check_real("radius", radius, minimum=0.0)
+    n = positive_int("n", n)
+    radius = real_number("radius", radius, minimum=0.0)
     if radius == 0.0:
         raise ValueError("expected radius > 0; got 0.0")
-    x = _rng(seed).uniform(-1.0, 1.0, size=(n, 2))
+    x = make_rng("seed", seed).uniform(-1.0, 1.0, size=(n, 2))
     y = (x[:, 0] ** 2 + x[:, 1] ** 2 < radius**2).astype(np.float64).reshape(n, 1)
     return x, y
 
@@ -476,9 +439,9 @@ def xor(n, noise=0.1, seed=None):
     with standard deviation ``noise`` (0 gives the bare truth table).  Rows come
     in random order.  Returns x (n, 2) and y (n, 1), float64.
     """
-    n = _check_count("n", n)
-    noise = _check_real("noise", noise, minimum=0.0)
-    rng = _rng(seed)
+    n = positive_int("n", n)
+    noise = real_number("noise", noise, minimum=0.0)
+    rng = make_rng("seed", seed)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     which = rng.permutation(np.arange(n) % 4)
     x = corners[which] + rng.normal(0.0, noise, size=(n, 2))
@@ -506,13 +469,13 @@ def spiral(n, classes=2, noise=0.1, turns=1.0, labels="column", seed=None):
     * ``"one_hot"``: float64 of shape (n, classes), for a softmax output and
       categorical_crossentropy.
     """
-    n = _check_count("n", n)
-    classes = _check_count("classes", classes, minimum=2)
-    noise = _check_real("noise", noise, minimum=0.0)
-    turns = _check_real("turns", turns, minimum=0.0)
+    n = positive_int("n", n)
+    classes = whole_number("classes", classes, minimum=2)
+    noise = real_number("noise", noise, minimum=0.0)
+    turns = real_number("turns", turns, minimum=0.0)
     if labels not in _SPIRAL_LABELS:
         raise ValueError(f"expected labels in {_SPIRAL_LABELS}; got {labels!r}")
-    rng = _rng(seed)
+    rng = make_rng("seed", seed)
     k = rng.permutation(np.arange(n) % classes)
     t = rng.uniform(0.0, 1.0, size=n)
     angle = 2.0 * np.pi * (k / classes + turns * t)

@@ -31,7 +31,8 @@ import numbers
 
 import numpy as np
 
-from ._checks import numeric_array
+from ._checks import numeric_array, real_number, whole_number
+from ._names import lookup
 
 __all__ = [
     "accuracy",
@@ -99,14 +100,6 @@ def _is_whole(array):
     return array.dtype.kind != "f" or bool(np.all(np.isfinite(array) & (array == np.round(array))))
 
 
-def _check_real(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"expected {name} as a real number; got {type(value).__name__} {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"expected {name} as a finite number; got {value!r}")
-    return float(value)
-
-
 # ---------------------------------------------------------------- training metrics
 
 
@@ -117,7 +110,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     both of the same shape ((n,) and (n, 1) are interchangeable).  As in Keras,
     a prediction exactly at the threshold counts as class 0.
     """
-    threshold = _check_real("threshold", threshold)
+    threshold = real_number("threshold", threshold)
     t, p = _same_shape(*_pair(y_true, y_pred))
     return float(np.mean(t == (p > threshold)))
 
@@ -232,14 +225,7 @@ def get(name):
     A callable is returned unchanged, so a list of metrics may mix names and
     functions.  Every function found is called as ``metric(y_true, y_pred)``.
     """
-    if callable(name):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(f"expected a metric name (str) or a callable; got {type(name).__name__} {name!r}")
-    try:
-        return _BY_NAME[name.lower()]
-    except KeyError:
-        raise ValueError(f"unknown metric {name!r}; expected one of {', '.join(names())}") from None
+    return lookup(_BY_NAME, name, "metric")
 
 
 # ---------------------------------------------------------------- class labels
@@ -470,8 +456,7 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None, dig
     classes, the micro average over them), the macro and the weighted average.
     ``target_names`` gives a printed name per class, in the order of ``labels``.
     """
-    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or digits < 0:
-        raise ValueError(f"expected digits as a whole number ≥ 0; got {digits!r}")
+    digits = whole_number("digits", digits, minimum=0)
     t, p = _label_pair(y_true, y_pred)
     chosen = np.union1d(t, p) if labels is None else _given_labels(labels, t)
     if target_names is None:

@@ -98,7 +98,7 @@ def test_train_refuses_bad_csv(tmp_path, capsys, case):
     (["--optimizer", "adagrad"], ["--optimizer", "unknown optimizer 'adagrad'"]),
     (["--layers", "16,x"], ["--layers", "'16,x'"]),
     (["--layers", "16,0"], ["--layers"]),
-    (["--epochs", "0"], ["--epochs", ">= 1"]),
+    (["--epochs", "0"], ["--epochs", "≥ 1"]),
     (["--batch-size", "many"], ["--batch-size", "'many'"]),
     (["--learning-rate", "-1"], ["--learning-rate", "> 0"]),
     (["--validation-split", "1"], ["--validation-split", "[0, 1)"]),
@@ -148,6 +148,7 @@ def test_train_data_errors_have_status_1_and_write_nothing(tmp_path, capsys, set
         os.mkdir(tmp_path / "m.keras")
     elif setup == "too_few_rows_to_split":
         argv[1] = write_csv(tmp_path / "d.csv", ["a", "y"], [[1, 0]])
+        argv += ["--task", "regression"]
     elif setup == "binary_with_three_labels":
         argv[1] = write_csv(tmp_path / "d.csv", ["a", "y"], [[1, 0], [2, 1], [3, 2]])
         argv += ["--task", "binary"]
@@ -239,3 +240,100 @@ def test_a_failed_run_keeps_the_previous_output(trained, tmp_path, capsys):
     _check_failure(capsys, ["predict", model, bad, "--out", out], 1, ["line 3"])
     assert out.read_text() == "old\n"
     assert _listing(tmp_path) == ["bad.csv", "p.csv"]
+
+
+# ------------------------------------------------- outputs never overwrite inputs
+def _snapshot(folder):
+    return {name: (folder / name).read_bytes() for name in os.listdir(folder) if (folder / name).is_file()}
+
+
+def _same_file_as(tmp_path, target, how):
+    """A path naming the file ``target``: itself, through './', a symlink or a hard link."""
+    if how == "same":
+        return target
+    if how == "dot":
+        return os.path.join(os.path.dirname(target), ".", os.path.basename(target))
+    alias = tmp_path / f"alias_{how}{os.path.splitext(target)[1]}"
+    (os.symlink if how == "symlink" else os.link)(target, alias)
+    return alias
+
+
+@pytest.fixture
+def workdir(tmp_path, trained):
+    """A copy of the trained model, its description and its data in a fresh folder."""
+    folder, data, model = trained
+    for name in ("data.csv", "model.keras", "model.keras.json"):
+        (tmp_path / name).write_bytes((folder / name).read_bytes())
+    return tmp_path
+
+
+@pytest.mark.parametrize("how", ["same", "dot", "symlink", "hardlink"])
+@pytest.mark.parametrize("case", ["train_over_data", "train_sidecar_over_data", "predict_over_model",
+                                  "predict_over_description", "predict_over_data", "draw_over_model",
+                                  "explain_over_data"])
+def test_no_command_overwrites_its_own_input(workdir, capsys, case, how):
+    data, model = workdir / "data.csv", workdir / "model.keras"
+    if case == "train_over_data":
+        argv = ["train", data, "--target", "y", "--out", _same_file_as(workdir, data, how)]
+    elif case == "train_sidecar_over_data":
+        os.rename(data, workdir / "m.json")
+        data = workdir / "m.json"
+        argv = ["train", _same_file_as(workdir, data, how), "--target", "y", "--out", workdir / "m"]
+    elif case == "predict_over_model":
+        argv = ["predict", model, data, "--out", _same_file_as(workdir, model, how)]
+    elif case == "predict_over_description":
+        argv = ["predict", model, data, "--out", _same_file_as(workdir, workdir / "model.keras.json", how)]
+    elif case == "predict_over_data":
+        argv = ["predict", model, _same_file_as(workdir, data, how), "--out", data]
+    elif case == "draw_over_model":
+        os.rename(model, workdir / "model.gv")
+        os.rename(workdir / "model.keras.json", workdir / "model.gv.json")
+        model = workdir / "model.gv"
+        argv = ["draw", model, "--out", _same_file_as(workdir, model, how)]
+    else:
+        os.rename(data, workdir / "importance.csv")
+        data = workdir / "importance.csv"
+        argv = ["explain", model, _same_file_as(workdir, data, how), "--out", workdir]
+    before = _snapshot(workdir)
+    err = _check_failure(capsys, argv + ["--verbose", "0"] * (argv[0] == "train"), 1,
+                         ["would overwrite", "write the output to another file"])
+    assert "--out" in err
+    assert _snapshot(workdir) == before
+
+
+# ------------------------------------------------- a diverged training replaces nothing
+def test_a_diverged_training_keeps_the_previous_model(workdir, capsys):
+    rows = [[a, 3.0 * a + 1.0] for a in range(-20, 20)]
+    data = write_csv(workdir / "r.csv", ["a", "y"], rows)
+    out = workdir / "good.keras"
+    code, _, err = run(capsys, "train", data, "--target", "y", "--out", out, "--epochs", "5", "--verbose", "0",
+                       "--seed", "0", "--standardize")
+    assert code == 0, err
+    before = _snapshot(workdir)
+    err = _check_failure(capsys, ["train", data, "--target", "y", "--out", out, "--epochs", "5", "--verbose", "0",
+                                  "--seed", "0", "--learning-rate", "1e6"], 1,
+                         ["training diverged", "smaller --learning-rate", "nothing was written"])
+    assert "untrained model's loss" in err or "NaN" in err or "inf" in err
+    assert _snapshot(workdir) == before
+
+
+def test_a_one_class_target_is_refused(tmp_path, capsys):
+    data = write_csv(tmp_path / "d.csv", ["a", "y"], [[1, 1], [2, 1], [3, 1], [4, 1]])
+    _check_failure(capsys, ["train", data, "--target", "y", "--out", tmp_path / "m", "--verbose", "0"], 1,
+                   ["needs at least 2 classes", "holds only 1"])
+    assert _listing(tmp_path) == ["d.csv"]
+
+
+def test_a_long_field_is_cut_in_the_error(tmp_path, capsys):
+    data = tmp_path / "d.csv"
+    data.write_text("a,y\n1,0\n" + "x" * 10_000 + ",1\n")
+    err = _check_failure(capsys, ["train", data, "--target", "y", "--out", tmp_path / "m"], 1,
+                         ["line 3", "column 'a'", "10000 characters"])
+    assert len(err) < 400
+
+
+def test_a_long_column_name_is_cut_in_the_error(tmp_path, capsys):
+    data = tmp_path / "d.csv"
+    data.write_text("a," + "n" * 10_000 + "\n1,0\n")
+    err = _check_failure(capsys, ["train", data, "--target", "y", "--out", tmp_path / "m"], 1, ["no column 'y'"])
+    assert len(err) < 400

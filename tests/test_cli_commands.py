@@ -210,3 +210,20 @@ def test_draw_neurons_of_a_wide_model_suggests_the_layer_view(tmp_path, capsys):
     status, _, err = run(capsys, "draw", tmp_path / "wide", "--out", tmp_path / "w.gv", "--neurons")
     assert status == 1 and "plot_model" in err and err.count("\n") == 1
     assert not (tmp_path / "w.gv").exists()
+
+
+def test_standardize_fits_the_scaler_on_the_training_rows_only(binary, tmp_path, capsys):
+    from autograd_mlp.data import train_val_test_split
+
+    _, data, rows = binary
+    out = tmp_path / "m.keras"
+    _train(capsys, data, out, "--target", "y", "--standardize", "--validation-split", "0.4", "--layers", "3")
+    info = json.loads((tmp_path / "m.keras.json").read_text())
+    # The command's own split: the same seed, fractions and stratification.
+    (x_train, _), (x_val, _), _ = train_val_test_split(rows[:, :2], rows[:, 2:], fractions=(0.6, 0.4, 0.0),
+                                                       seed=1, stratify=True)
+    assert len(x_train) == 36 and len(x_val) == 24
+    np.testing.assert_allclose(info["standardizer"]["mean"], x_train.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(info["standardizer"]["std"], x_train.std(axis=0), rtol=1e-12)
+    # All 60 rows would give other statistics, so the check above can tell them apart.
+    assert not np.allclose(info["standardizer"]["mean"], rows[:, :2].mean(axis=0), rtol=1e-6)

@@ -82,3 +82,13 @@ def test_settings_quick_is_smaller():
     assert demo.QUICK.points < demo.FULL.points
     assert demo.QUICK.mlp_epochs < demo.FULL.mlp_epochs
     assert np.all([demo.QUICK.perceptron_epochs >= 1, demo.QUICK.resolution >= 2])
+
+
+def test_experiment_scaler_is_fitted_on_the_training_rows_only():
+    x, y = data.circle(200, seed=4)
+    exp = demo.run_experiment("p", "p", x, y, [], 1, SGD(0.1), seed=4)
+    (x_train, _), _, _ = data.train_val_test_split(x, y, seed=4, stratify=True)
+    assert len(x_train) < len(x)
+    np.testing.assert_allclose(exp.standardizer.mean, x_train.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(exp.standardizer.scale, x_train.std(axis=0), rtol=1e-12)
+    assert not np.allclose(exp.standardizer.mean, x.mean(axis=0), rtol=1e-6)

@@ -7,7 +7,8 @@ import pytest
 
 from autograd_mlp.cli.csvdata import Table
 from autograd_mlp.cli.errors import DataError
-from autograd_mlp.cli.loading import check_output_file, feature_matrix, prepare_output_dir, target_column
+from autograd_mlp.cli.loading import (check_output_file, feature_matrix, prepare_output_dir, refuse_overwriting_inputs,
+                                      same_file, target_column)
 from autograd_mlp.cli.modelinfo import ModelInfo
 
 
@@ -44,3 +45,28 @@ def test_output_paths(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(DataError, match="is a file"):
         prepare_output_dir(tmp_path / "file")
+
+
+def test_same_file_sees_through_dots_symlinks_and_hard_links(tmp_path, monkeypatch):
+    data = tmp_path / "d.csv"
+    data.write_text("a\n1\n")
+    os.symlink(data, tmp_path / "link.csv")
+    os.link(data, tmp_path / "hard.csv")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    for alias in ("../d.csv", "./../d.csv", tmp_path / "link.csv", tmp_path / "hard.csv"):
+        assert same_file(alias, data), alias
+    (tmp_path / "other.csv").write_text("a\n1\n")  # the same bytes are not the same file
+    assert not same_file(tmp_path / "other.csv", data)
+    assert not same_file(tmp_path / "new.csv", data)  # an output that does not exist yet
+    os.symlink(tmp_path / "absent.csv", tmp_path / "dangling.csv")
+    assert same_file(tmp_path / "dangling.csv", tmp_path / "absent.csv")  # writing it would create the target
+
+
+def test_refuse_overwriting_inputs_names_the_option_and_the_input(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("a\n1\n")
+    os.symlink(data, tmp_path / "link.csv")
+    refuse_overwriting_inputs({tmp_path / "out.csv": "--out"}, {data: "the data", None: "nothing"})
+    with pytest.raises(DataError, match=r"--out .*link.csv \(the same file as .*d.csv\): would overwrite the data"):
+        refuse_overwriting_inputs({tmp_path / "link.csv": "--out"}, {data: "the data"})

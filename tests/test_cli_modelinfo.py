@@ -98,6 +98,10 @@ def test_description_that_is_not_json(tmp_path):
     (1, "sigmoid", None, "binary", [0, 1]),
     (4, "softmax", None, "multiclass", [0, 1, 2, 3]),
     (2, "linear", None, "regression", None),
+    (3, "softmax", "categorical_crossentropy", "multiclass", [0, 1, 2]),
+    (3, "softmax", "mse", "multiclass", [0, 1, 2]),
+    (1, "sigmoid", "mse", "regression", None),
+    (2, "linear", "categorical_crossentropy", "multiclass", [0, 1]),
 ])
 def test_guess_reads_the_task_from_the_model(outputs, activation, loss, task, classes):
     info = guess_info(_model(outputs, activation, loss), ["a", "y", "b"], "y")

@@ -61,3 +61,10 @@ def test_usage_error_is_one_line_and_status_2(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("autograd-mlp predict: error: the following arguments are required: DATA.csv")
+
+
+def test_a_long_option_value_is_cut_in_the_usage_error(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["train", "d.csv", "--target", "y", "--out", "m", "--layers", "1," * 5000 + "x"])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 500 and "characters)" in err

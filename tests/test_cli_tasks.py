@@ -35,7 +35,6 @@ def test_settings_per_task():
 
 def test_classes_are_the_sorted_labels():
     assert classes_of("multiclass", np.array([7.0, 3, 5, 3]), "y", "f.csv") == [3, 5, 7]
-    assert classes_of("binary", np.array([1.0, 1.0]), "y", "f.csv") == [0, 1]
     assert classes_of("binary", np.array([4.0, 9.0]), "y", "f.csv") == [4, 9]
     assert classes_of("regression", np.array([0.5]), "y", "f.csv") is None
 
@@ -45,6 +44,8 @@ def test_classes_are_the_sorted_labels():
     ("multiclass", [0, 0.5], "fractions such as 0.5"),
     ("multiclass", [4, 4], "at least 2 classes, column 'y' holds only 4"),
     ("binary", [4, 4], "at least 2 classes"),
+    ("binary", [1, 1], "a binary target needs at least 2 classes, column 'y' holds only 1"),
+    ("binary", [0, 0, 0], "holds only 0"),
 ])
 def test_classes_refused(task, y, message):
     with pytest.raises(DataError, match=message):

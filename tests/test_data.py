@@ -179,7 +179,7 @@ def test_split_rejects_bad_data():
         data.train_val_test_split(np.arange(2), np.zeros((2, 1, 1)))
     with pytest.raises(TypeError, match="numbers"):
         data.train_val_test_split(["a", "b"], [0, 1])
-    with pytest.raises(TypeError, match="bools"):
+    with pytest.raises(TypeError, match="shuffle as a bool"):
         data.train_val_test_split(np.arange(4), np.arange(4), shuffle="yes")
 
 

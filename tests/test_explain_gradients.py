@@ -176,8 +176,8 @@ def test_model_is_left_in_training_mode_and_gradients_untouched():
 
 # ------------------------------------------------------------ bad input
 @pytest.mark.parametrize("call, error, message", [
-    (lambda m: integrated_gradients(m, np.zeros((2, 3)), steps=0), ValueError, r"steps must be at least 1, got 0"),
-    (lambda m: integrated_gradients(m, np.zeros((2, 3)), steps=2.5), TypeError, r"steps must be an integer, got float"),
+    (lambda m: integrated_gradients(m, np.zeros((2, 3)), steps=0), ValueError, r"steps as a whole number ≥ 1; got 0"),
+    (lambda m: integrated_gradients(m, np.zeros((2, 3)), steps=2.5), TypeError, r"steps as a whole number ≥ 1; got float"),
     (lambda m: integrated_gradients(m, np.zeros((2, 3)), baseline=np.zeros(4)), ValueError, r"\(3,\) or \(2, 3\).*got \(4,\)"),
     (lambda m: integrated_gradients(m, np.zeros((2, 3)), baseline=np.zeros((3, 3))), ValueError, r"got \(3, 3\)"),
     (lambda m: integrated_gradients(m, np.zeros((2, 3)), baseline="zero"), TypeError, r"baseline.*str"),

@@ -93,9 +93,9 @@ def test_waterfall_output_and_errors():
     assert isinstance(plot_waterfall(e, index=-1, output=1), Figure)
     with pytest.raises(ValueError, match="expl\\[:, k\\]"):
         plot_waterfall(e)
-    with pytest.raises(ValueError, match=r"index must be in \[-30, 29\], got 30"):
+    with pytest.raises(ValueError, match=r"index as a whole number in \[-30, 29\]; got 30"):
         plot_waterfall(e, index=30, output=0)
-    with pytest.raises(TypeError, match="index must be an integer"):
+    with pytest.raises(TypeError, match="index as a whole number"):
         plot_waterfall(e, index=1.0, output=0)
     with pytest.raises(ValueError, match="single output"):
         plot_waterfall(explanation(), output=0)
@@ -144,7 +144,7 @@ def test_bad_arguments(plot, tmp_path):
         plot(e, to_file=tmp_path / "missing" / "picture.png")
     with pytest.raises(TypeError, match="expected an Explanation, got ndarray"):
         plot(e.values)
-    with pytest.raises(ValueError, match="max_display must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="max_display as a whole number ≥ 1; got 0"):
         plot(e, max_display=0)
 
 

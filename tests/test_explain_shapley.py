@@ -161,7 +161,7 @@ def test_too_many_features_points_to_the_sampled_estimator():
     (lambda f: shapley_values(f, np.zeros(3), np.zeros((4, 3))), ValueError, r"\(rows, features\).*reshape"),
     (lambda f: shapley_values(f, np.array([["a", "b", "c"]]), np.zeros((4, 3))), TypeError, r"numeric.*<U1"),
     (lambda f: shapley_values(f, "abc", np.zeros((4, 3))), TypeError, r"str"),
-    (lambda f: shapley_values(f, np.full((1, 3), np.nan), np.zeros((4, 3))), ValueError, r"finite"),
+    (lambda f: shapley_values(f, np.full((1, 3), np.nan), np.zeros((4, 3))), ValueError, r"without NaN or infinity"),
     (lambda f: shapley_values(f, np.zeros((2, 3)), np.zeros((4, 3)), output=3), ValueError, r"\[-3, 2\].*got 3"),
     (lambda f: shapley_values(f, np.zeros((2, 3)), np.zeros((4, 3)), output=1.0), TypeError, r"float"),
     (lambda f: shapley_values(f, np.zeros((2, 3)), np.zeros((4, 3)), feature_names=["a"]), ValueError, r"3 feature names, got 1"),
@@ -170,7 +170,7 @@ def test_too_many_features_points_to_the_sampled_estimator():
     (lambda f: shapley_values(lambda z: z[:, :, None], np.zeros((2, 3)), np.zeros((4, 3))), ValueError, r"\(2, outputs\).*\(2, 3, 1\)"),
     (lambda f: shapley_values(lambda z: "no", np.zeros((2, 3)), np.zeros((4, 3))), TypeError, r"numeric array, got str"),
     (lambda f: shapley_values(lambda z: z[:1, 0], np.zeros((2, 3)), np.zeros((4, 3))), ValueError, r"shape \(2,\)"),
-    (lambda f: permutation_shapley(f, np.zeros((2, 3)), np.zeros((4, 3)), n_permutations=1), ValueError, r"at least 2, got 1"),
+    (lambda f: permutation_shapley(f, np.zeros((2, 3)), np.zeros((4, 3)), n_permutations=1), ValueError, r"n_permutations as a whole number ≥ 2; got 1"),
     (lambda f: permutation_shapley(f, np.zeros((2, 3)), np.zeros((4, 3)), seed="x"), TypeError, r"seed.*str"),
 ])
 def test_bad_input_is_refused_with_a_message(call, error, message):

@@ -256,6 +256,18 @@ def test_get_rejects_non_names():
         metrics.get(3)
 
 
+def test_get_speaks_like_the_other_lookups():
+    from autograd_mlp import _names
+
+    for bad in ("precision_at_k", 3):
+        with pytest.raises((ValueError, TypeError)) as ours:
+            metrics.get(bad)
+        with pytest.raises(type(ours.value)) as shared:
+            _names.lookup(dict(metrics._BY_NAME), bad, "metric")
+        assert str(ours.value) == str(shared.value)
+    assert str(ours.value).startswith("metric must be a name or a function")
+
+
 def test_names_are_sorted_and_all_resolve():
     names = metrics.names()
     assert names == sorted(names)
@@ -507,3 +519,5 @@ def test_classification_report_checks_its_arguments():
         metrics.classification_report([0, 1], [0, 1], target_names=["only one"])
     with pytest.raises(ValueError, match="digits"):
         metrics.classification_report([0, 1], [0, 1], digits=-1)
+    with pytest.raises(TypeError, match="digits"):
+        metrics.classification_report([0, 1], [0, 1], digits=2.0)

@@ -139,6 +139,33 @@ def test_a_python_float_parameter_stays_a_float_and_matches_the_array_path(make)
     assert scalar.data == pytest.approx(float(array.data), rel=1e-15)
 
 
+def test_nesterov_on_python_float_parameters_keeps_the_gradient_term():
+    # The scalar networks (nn.scalar) hold Python floats, which take their own branch of the update.
+    from autograd_mlp.nn.scalar import Neuron
+
+    neuron = Neuron(2, activation="linear")
+    params = list(neuron.parameters())
+    assert all(type(p.data) is float for p in params)
+    twins = [Value(np.array(p.data)) for p in params]
+    lr, mu = 0.1, 0.9
+    opt_s, opt_a = SGD(params, lr=lr, momentum=mu, nesterov=True), SGD(twins, lr=lr, momentum=mu, nesterov=True)
+    theta = [p.data for p in params]
+    velocity = [0.0] * len(params)
+    for step, scale in enumerate([0.5, -2.0, 1.5]):
+        for k, (p, twin) in enumerate(zip(params, twins)):
+            g = scale * (k + 1)
+            p.grad, twin.grad = g, np.array(g)
+            # PyTorch's Nesterov rule: v <- mu v + g;  theta <- theta - lr (g + mu v).
+            velocity[k] = mu * velocity[k] + g
+            theta[k] = theta[k] - lr * (g + mu * velocity[k])
+        opt_s.step()
+        opt_a.step()
+        for k, (p, twin) in enumerate(zip(params, twins)):
+            assert type(p.data) is float
+            assert p.data == pytest.approx(theta[k], rel=1e-14, abs=1e-15), (step, k)
+            assert p.data == pytest.approx(float(twin.data), rel=1e-14, abs=1e-15), (step, k)
+
+
 def test_float32_parameters_stay_float32():
     p = Value(np.ones(3, dtype=np.float32))
     p.grad = np.ones(3, dtype=np.float32)

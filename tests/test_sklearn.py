@@ -470,6 +470,19 @@ def test_bad_arguments_are_stored_then_refused_by_fit_without_touching_the_model
         np.testing.assert_array_equal(old, new)
 
 
+@pytest.mark.parametrize("name, value, error", [
+    ("max_iter", 2.5, TypeError), ("shuffle", "yes", TypeError), ("alpha", "0.1", TypeError),
+    ("hidden_layer_sizes", (3, 1.5), TypeError), ("batch_size", 0, None), ("alpha", -1.0, None),
+    ("learning_rate", "fast", None),
+])
+def test_a_parameter_of_the_wrong_kind_is_a_type_error_and_a_value_error(iris, name, value, error):
+    X, y = iris
+    with pytest.raises(ValueError, match=name) as info:
+        MLPClassifier(**{"max_iter": 1, name: value}).fit(X, y)
+    # A wrong kind is both (as scikit-learn's own parameter errors are); a wrong value only a ValueError.
+    assert isinstance(info.value, TypeError) == (error is TypeError)
+
+
 def test_bad_data_leave_a_fitted_estimator_as_it_was(iris):
     X, y = iris
     est = quiet(MLPRegressor(hidden_layer_sizes=(3,), max_iter=2, random_state=0), X, y)
@@ -490,6 +503,26 @@ def test_classification_targets_are_checked(iris):
         MLPClassifier().fit(X, X[:, 0])
     with pytest.raises(NotFittedError):
         MLPClassifier().predict(X)
+
+
+@pytest.mark.parametrize("Estimator, bad", [(MLPClassifier, "X"), (MLPRegressor, "X"), (MLPRegressor, "y")])
+@pytest.mark.parametrize("container", [np.array, list, lambda v: np.array(v, dtype=object)])
+def test_a_value_that_does_not_convert_is_named_as_x_or_y(iris, Estimator, bad, container):
+    X, y = iris
+    if bad == "X":
+        X = container([["a", "b", "c", "d"]] * len(y))
+    else:  # (string labels are valid classes for the classifier)
+        y = container(["tall"] * len(y))
+    with pytest.raises(ValueError, match=rf"^{bad}: could not convert string to float"):
+        Estimator(max_iter=1).fit(X, y)
+
+
+def test_the_estimators_are_reached_from_the_package():
+    import autograd_mlp.sklearn as package
+    from autograd_mlp.sklearn import classifier, regressor
+
+    assert package.__all__ == ["MLPClassifier", "MLPRegressor"]
+    assert package.MLPClassifier is classifier.MLPClassifier and package.MLPRegressor is regressor.MLPRegressor
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")

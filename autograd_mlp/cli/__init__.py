@@ -14,6 +14,11 @@
 to it in ``MODEL.json``, the feature and target column names, the task and
 the standardizer (see :mod:`.modelinfo`).
 
+``train`` writes nothing when the training diverged: NaN or infinite
+weights or loss, or a final training loss more than 10 times the loss of
+the untrained model (:mod:`autograd_mlp.divergence`).  No command writes an
+output over one of its inputs (the same file by path, symlink or hard link).
+
 Exit status: 0 on success, 1 when the data or a file cannot be used, 2 for
 a bad command line.  Every error is one line on stderr saying what is wrong
 and where (file, line, column); no command leaves a half-written file.
@@ -22,12 +27,11 @@ and where (file, line, column); no command leaves a half-written file.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 import numpy as np
 
-from .errors import CommandError
+from .errors import CommandError, one_line
 from .parser import PROG, build_parser
 
 __all__ = ["main"]
@@ -48,10 +52,6 @@ def _handlers():
     }
 
 
-def _one_line(text):
-    return re.sub(r"\s+", " ", str(text)).strip()
-
-
 def _os_message(exc):
     if exc.filename is not None and exc.strerror:
         return f"{exc.filename}: {exc.strerror}"
@@ -60,7 +60,7 @@ def _os_message(exc):
 
 def _fail(command, message, status):
     where = PROG if command is None else f"{PROG} {command}"
-    sys.stderr.write(f"{where}: error: {_one_line(message)}\n")
+    sys.stderr.write(f"{where}: error: {one_line(message)}\n")
     return status
 
 

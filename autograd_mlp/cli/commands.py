@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import losses, metrics, optim
 from ..data import Standardizer, train_val_test_split
+from ..divergence import DIVERGENCE_FACTOR, TerminateOnDivergence, divergence, initial_loss
 from ..models import Sequential
 from ..nn import Dense
 from ..nn.init import set_seed
@@ -22,7 +23,8 @@ from ..viz import draw_network, plot_model
 from ..viz.rendering import RENDER_FORMATS, SOURCE_FORMATS, GraphvizNotFoundError, atomic_write, dot_available, render
 from .csvdata import format_table
 from .errors import DataError, UsageError
-from .loading import check_output_file, feature_matrix, load_model_and_info, read_data, target_column
+from .loading import (check_output_file, feature_matrix, load_model_and_info, model_inputs, read_data,
+                      refuse_overwriting_inputs, target_column)
 from .modelinfo import ModelInfo, load, save, sidecar_path
 from .tasks import (classes_of, decode_predictions, encode_target, infer_task, one_hot_targets, predicted_labels,
                     prediction_columns, settings_for)
@@ -65,9 +67,49 @@ def _build(n_features, hidden, activation, settings, output_activation):
     return Sequential(layers, name="model")
 
 
+def _diverged(reason, args):
+    rate = "" if args.learning_rate is None else f" than {args.learning_rate:g}"
+    return DataError(f"training diverged ({reason}); nothing was written. Try a smaller --learning-rate{rate}"
+                     + ("" if args.standardize else " or --standardize"))
+
+
+def _fit_or_diverge(model, args, x_train, y_train, validation):
+    """Train; DataError (nothing saved) when training diverged by :mod:`autograd_mlp.divergence`'s rule.
+
+    The rule: non-finite weights or loss, or a final training loss more than
+    ``DIVERGENCE_FACTOR`` (10) times the untrained model's loss on the training rows.
+    """
+    try:
+        start = initial_loss(model, x_train, y_train)
+    except (ValueError, FloatingPointError):  # outputs a metric refuses: the guard falls back on the first batch
+        start = None
+    guard = TerminateOnDivergence(start, factor=DIVERGENCE_FACTOR)
+    try:
+        history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
+                            validation_data=validation, verbose=args.verbose, seed=args.seed, callbacks=[guard])
+    except FloatingPointError as exc:
+        raise _diverged(f"{exc}".split(";")[0], args) from None
+    if guard.diverged:
+        raise _diverged(guard.reason, args)
+    try:
+        final = initial_loss(model, x_train, y_train)
+    except (ValueError, FloatingPointError):  # outputs so large that a metric refuses them
+        final = float("inf")
+    reason = divergence(model, final, start, DIVERGENCE_FACTOR)
+    if reason is not None:
+        raise _diverged(reason, args)
+    return history
+
+
 def train(args):
-    """Read DATA.csv, pick the task from the target column, train, print the final metrics, save the model."""
+    """Read DATA.csv, pick the task from the target column, train, print the final metrics, save the model.
+
+    Nothing is written when training diverged: non-finite weights or loss, or
+    a final training loss more than 10 times the untrained model's.
+    """
     out = check_output_file(args.out)
+    refuse_overwriting_inputs({out: "--out", sidecar_path(out): "--out's column description"},
+                              {args.data: "the data"})
     table = read_data(args.data)
     target = args.target
     table.index(target)  # a missing target column is reported with the header's names
@@ -102,8 +144,7 @@ def train(args):
           + "".join(f"{units} {args.activation} -> " for units in args.layers)
           + f"{settings.units} {output_activation}; loss {loss}; optimizer {args.optimizer}"
           + ("; inputs standardized" if standardizer is not None else ""))
-    history = model.fit(info.inputs(x_train), y_train, epochs=args.epochs, batch_size=args.batch_size,
-                        validation_data=validation, verbose=args.verbose, seed=args.seed)
+    history = _fit_or_diverge(model, args, info.inputs(x_train), y_train, validation)
     last = {key: values[-1] for key, values in history.history.items()}
     print(f"after {len(history.epoch)} epochs: {_format_logs(last)}")
     save(model, info, out)
@@ -150,6 +191,8 @@ def evaluate(args):
 def predict(args):
     """The model's outputs for the rows of DATA.csv, as CSV (with the predicted label for a classifier)."""
     out = check_output_file(args.out) if args.out is not None else None
+    if out is not None:
+        refuse_overwriting_inputs({out: "--out"}, {**model_inputs(args.model), args.data: "the data"})
     table = read_data(args.data)
     model, info = load_model_and_info(args.model, table, args.target)
     x = feature_matrix(table, info)
@@ -200,6 +243,7 @@ def draw(args):
         raise UsageError(f"--out {args.out}: cannot tell the format from the extension; expected one of "
                          + ", ".join("." + f for f in RENDER_FORMATS + SOURCE_FORMATS))
     out = check_output_file(args.out)
+    refuse_overwriting_inputs({out: "--out"}, model_inputs(args.model))
     if ext in RENDER_FORMATS and not dot_available():
         raise DataError(f"cannot write {out}: Graphviz's dot program is not installed (apt-get install graphviz, "
                         f"brew install graphviz or conda install graphviz); a .gv file needs no dot")

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..viz.rendering import atomic_write
 
-__all__ = ["CsvError", "Table", "read_table", "format_table", "write_table"]
+__all__ = ["CsvError", "Table", "read_table", "format_table", "write_table", "shown", "SHOWN_CHARS"]
 
 
 class CsvError(ValueError):
@@ -49,16 +49,29 @@ class Table:
         try:
             return self.columns.index(name)
         except ValueError:
-            raise CsvError(f"{self.path}: no column {name!r}; the header has {_listed(self.columns)}") from None
+            raise CsvError(f"{self.path}: no column {shown(name)}; the header has {_listed(self.columns)}") from None
 
     def select(self, names):
         """The columns called ``names``, in that order, as an (rows, len(names)) array."""
         return self.values[:, [self.index(name) for name in names]]
 
 
+#: Longest field or column name quoted whole in a message; longer ones are cut (a 10,000-character field would
+#: make the one-line error unreadable).
+SHOWN_CHARS = 40
+
+
+def shown(text, limit=SHOWN_CHARS):
+    """``repr(text)``, cut to about ``limit`` characters with the full length said: for quoting data in a message."""
+    text = str(text)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"
+
+
 def _listed(names, limit=12):
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    shown_names = ", ".join(shown(n) for n in names[:limit])
+    return shown_names + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _blank(fields):
@@ -68,7 +81,7 @@ def _blank(fields):
 def _number(text, path, line, column):
     """The float a field spells; CsvError for text, an empty field, NaN or infinity."""
     stripped = text.strip()
-    where = f"{path}, line {line}, column {column!r}"
+    where = f"{path}, line {line}, column {shown(column)}"
     if not stripped:
         raise CsvError(f"{where}: expected a number, got an empty field")
     try:
@@ -76,9 +89,9 @@ def _number(text, path, line, column):
             raise ValueError(stripped)
         value = float(stripped)
     except ValueError:
-        raise CsvError(f"{where}: expected a number, got {text!r}") from None
+        raise CsvError(f"{where}: expected a number, got {shown(text)}") from None
     if not math.isfinite(value):
-        raise CsvError(f"{where}: expected a finite number, got {text!r}")
+        raise CsvError(f"{where}: expected a finite number, got {shown(text)}")
     return value
 
 
@@ -90,7 +103,7 @@ def _header(fields, path, line):
     seen = set()
     for name in names:
         if name in seen:
-            raise CsvError(f"{path}, line {line}: the header names column {name!r} twice")
+            raise CsvError(f"{path}, line {line}: the header names column {shown(name)} twice")
         seen.add(name)
     return names
 

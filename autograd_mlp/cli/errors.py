@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-__all__ = ["CommandError", "UsageError", "DataError"]
+import re
+
+__all__ = ["CommandError", "UsageError", "DataError", "one_line", "LONGEST_WORD"]
+
+#: A word of an error message longer than this is cut: one line should stay readable whatever the data holds.
+LONGEST_WORD = 200
+
+
+def _cut(match):
+    word = match.group(0)
+    return f"{word[:LONGEST_WORD]}...({len(word)} characters)"
+
+
+def one_line(text):
+    """``text`` on one line (runs of white space made one space), every word cut to :data:`LONGEST_WORD` characters."""
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    return re.sub(r"\S{%d,}" % (LONGEST_WORD + 1), _cut, text)
 
 
 class CommandError(Exception):

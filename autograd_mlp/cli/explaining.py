@@ -34,7 +34,8 @@ import numpy as np
 from .. import explain as explain_module
 from .csvdata import write_table
 from .errors import DataError
-from .loading import feature_matrix, load_model_and_info, matplotlib_available, prepare_output_dir, read_data
+from .loading import (feature_matrix, load_model_and_info, matplotlib_available, model_inputs, prepare_output_dir,
+                      read_data, refuse_overwriting_inputs)
 from .tasks import predicted_labels
 
 __all__ = ["explain", "METHODS", "PERMUTATIONS", "IG_STEPS"]
@@ -108,8 +109,21 @@ def _plots(expl, out, first_label_index, classes):
     return written
 
 
+#: The files written to the --out folder, besides one ``summary_<class>.png`` per class.
+OUTPUT_FILES = ("importance.csv", "importance.png", "summary.png", "waterfall.png")
+
+
+def _output_files(out):
+    """Every file of the --out folder that explain may replace (the per-class summaries already there included)."""
+    names = list(OUTPUT_FILES)
+    if os.path.isdir(out):
+        names += sorted(n for n in os.listdir(out) if n.startswith("summary_") and n.endswith(".png"))
+    return {os.path.join(out, name): "--out" for name in names}
+
+
 def explain(args):
     """Attributions for (a sample of) the rows of DATA.csv: print the ranking, write the CSV and the plots."""
+    refuse_overwriting_inputs(_output_files(args.out), {**model_inputs(args.model), args.data: "the data"})
     table = read_data(args.data)
     model, info = load_model_and_info(args.model, table, args.target)
     x = feature_matrix(table, info)

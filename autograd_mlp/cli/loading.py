@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from .csvdata import read_table
+from .csvdata import read_table, shown
 from .errors import DataError, UsageError
 from .modelinfo import guess_info, load, sidecar_path
 
 __all__ = ["load_model_and_info", "read_data", "feature_matrix", "target_column", "check_output_file",
-           "prepare_output_dir", "matplotlib_available"]
+           "prepare_output_dir", "matplotlib_available", "same_file", "refuse_overwriting_inputs", "model_inputs"]
 
 
 def load_model_and_info(model_path, table=None, target=None, compile=True):
@@ -41,11 +41,11 @@ def feature_matrix(table, info):
     """
     missing = [name for name in info.features if name not in table.columns]
     if missing:
-        raise DataError(f"{table.path}: the model needs column {missing[0]!r}, which the header lacks "
+        raise DataError(f"{table.path}: the model needs column {shown(missing[0])}, which the header lacks "
                         f"(the model's features: {', '.join(info.features)})")
     unknown = [name for name in table.columns if name not in info.features and name != info.target]
     if unknown:
-        raise DataError(f"{table.path}: column {unknown[0]!r} is not one of the model's features "
+        raise DataError(f"{table.path}: column {shown(unknown[0])} is not one of the model's features "
                         f"({', '.join(info.features)}) nor its target {info.target!r}")
     return table.select(info.features)
 
@@ -69,6 +69,40 @@ def check_output_file(path, option="--out"):
     if not os.path.isdir(folder):
         raise DataError(f"{option} {path}: the folder {folder} does not exist")
     return path
+
+
+def same_file(a, b):
+    """True when paths ``a`` and ``b`` name one file: the same inode when both exist, else the same resolved path.
+
+    A symlink, a hard link, ``./`` or ``..`` in either path does not hide that
+    they are one file.
+    """
+    a, b = os.fspath(a), os.fspath(b)
+    if os.path.exists(a) and os.path.exists(b):
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def model_inputs(model_path):
+    """The files a command reads for a saved model: the model and its column description (when there is one)."""
+    return {model_path: "the model", sidecar_path(model_path): "the model's column description"}
+
+
+def refuse_overwriting_inputs(outputs, inputs):
+    """DataError when an output path is the same file as an input; call it before reading anything.
+
+    ``outputs`` maps each path the command will write to the option that
+    named it (``"--out"``); ``inputs`` maps each path it reads to what that
+    file is (``"the data"``).
+    """
+    for out, option in outputs.items():
+        for path, what in inputs.items():
+            if path is not None and same_file(out, path):
+                shown = out if os.fspath(out) == os.fspath(path) else f"{out} (the same file as {path})"
+                raise DataError(f"{option} {shown}: would overwrite {what}; write the output to another file")
 
 
 def prepare_output_dir(path, option="--out"):

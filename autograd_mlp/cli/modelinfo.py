@@ -156,19 +156,32 @@ def _read_info(side, model):
 def guess_info(model, columns, target):
     """A description for a model saved without one: every column but ``target`` is a feature, in file order.
 
-    The task is read from the model's loss (or, uncompiled, its output
-    activation): binary cross-entropy -> binary with classes [0, 1]; sparse
-    categorical cross-entropy or a softmax output -> multiclass with classes
-    0 .. K-1; anything else -> regression.  No standardization.
+    The task is read from the model itself, its output layer first:
+
+    * a softmax output of K ≥ 2 units -> multiclass with classes 0 .. K-1
+      (whatever the loss: sparse or one-hot categorical cross-entropy alike);
+    * one sigmoid unit, or the loss binary cross-entropy -> binary with classes [0, 1],
+      unless the loss is a regression loss (a sigmoid fitted to values in [0, 1]);
+    * the loss sparse categorical cross-entropy -> multiclass;
+    * anything else -> regression.
+
+    No standardization.
     """
     features = [c for c in columns if c != target]
     width = output_width(model)
     loss = model.get_compile_config()["loss"] if model.compiled else None
     activation = model._output_activation()
-    if loss == "binary_crossentropy" or (loss is None and activation == "sigmoid" and width == 1):
+    if activation == "softmax" and width >= 2:
+        task, classes = "multiclass", list(range(width))
+    elif width == 1 and (loss == "binary_crossentropy"
+                         or (activation == "sigmoid" and loss not in _REGRESSION_LOSSES)):
         task, classes = "binary", [0, 1]
-    elif loss == "sparse_categorical_crossentropy" or (loss is None and activation == "softmax"):
+    elif loss in ("sparse_categorical_crossentropy", "categorical_crossentropy") and width >= 2:
         task, classes = "multiclass", list(range(width))
     else:
         task, classes = "regression", None
     return ModelInfo(features, target, task, classes, None)
+
+
+#: Losses that say a sigmoid output is a value to fit, not a probability of class 1.
+_REGRESSION_LOSSES = ("mean_squared_error", "mean_absolute_error", "mse", "mae")

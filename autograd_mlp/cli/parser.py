@@ -11,6 +11,8 @@ import argparse
 import sys
 
 from .. import activations, losses, optim
+from .._checks import probability, real_number, whole_number
+from .errors import one_line
 
 __all__ = ["build_parser", "PROG"]
 
@@ -21,47 +23,40 @@ class _Parser(argparse.ArgumentParser):
     """argparse, except that an error is one line on stderr (no usage block) and exit status 2."""
 
     def error(self, message):
-        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        sys.stderr.write(f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
         raise SystemExit(2)
 
 
 # ------------------------------------------------------------ value types
-def _integer(text, minimum):
+# Text becomes a number here; its range is checked by the library's shared checks, so an option
+# accepts exactly what the function it feeds accepts.
+def _checked(check, text, number, *args, **kwargs):
     try:
-        value = int(text)
+        value = number(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
-    return value
+        kind = "a whole number" if number is int else "a number"
+        raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}") from None
+    try:
+        return check("VALUE", value, *args, **kwargs)
+    except (TypeError, ValueError) as exc:
+        message = str(exc).replace("expected VALUE as ", "expected ").replace("expected VALUE ", "expected a number ")
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def positive_int(text):
-    return _integer(text, 1)
+    return _checked(whole_number, text, int, minimum=1)
 
 
 def seed(text):
-    return _integer(text, 0)
+    return _checked(whole_number, text, int, minimum=0)
 
 
 def positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
+    return _checked(real_number, text, float, minimum=0, low_open=True)
 
 
 def fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
+    return _checked(probability, text, float, include_one=False)
 
 
 def layer_sizes(text):
@@ -126,7 +121,10 @@ def build_parser():
                                        "MODEL, with the column names, task and standardization in MODEL.json. "
                                        "The task comes from the target column unless --task says: 0/1 -> binary "
                                        "(sigmoid, binary_crossentropy); a few whole numbers -> multiclass (softmax, "
-                                       "sparse_categorical_crossentropy); anything else -> regression (linear, mse).")
+                                       "sparse_categorical_crossentropy); anything else -> regression (linear, mse). "
+                                       "A training that diverges (NaN or infinite weights or loss, or a final "
+                                       "training loss more than 10 times the untrained model's) writes nothing "
+                                       "and exits with status 1.")
     train.add_argument("data", metavar="DATA.csv")
     train.add_argument("--target", required=True, metavar="COLUMN", help="the column to predict")
     train.add_argument("--out", required=True, metavar="MODEL", help="file to save the model to")

@@ -70,11 +70,10 @@ def classes_of(task, y, target, path):
         raise DataError(f"{path}: a binary target has at most 2 classes, column {target!r} has "
                         f"{distinct.size} distinct values; use --task multiclass")
     labels = [int(v) for v in distinct]
-    if task == "binary" and labels in ([0], [1]):
-        # Only one class seen: the sigmoid output still means "probability of class 1".
-        labels = [0, 1]
     if len(labels) < 2:
-        raise DataError(f"{path}: a {task} target needs at least 2 classes, column {target!r} holds only {labels[0]}")
+        # A classifier shown one class learns to answer it always (the scikit-learn wrappers refuse it too).
+        raise DataError(f"{path}: a {task} target needs at least 2 classes, column {target!r} holds only "
+                        f"{labels[0]}")
     return labels
 
 

@@ -12,53 +12,27 @@ import numbers
 
 import numpy as np
 
+from .._checks import finite_array, numeric_array
 from ..engine import Value, gradients, no_grad
 
-__all__ = ["as_matrix", "check_count", "check_seed", "feature_names_for", "ModelFunction"]
+__all__ = ["as_matrix", "feature_names_for", "ModelFunction"]
 
 
 def as_matrix(name, x, features=None):
     """``x`` as a finite float64 array of shape (rows ≥ 1, features ≥ 1); strings and objects refused."""
     if isinstance(x, Value):
         x = x.data
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be a numeric array of shape (rows, features), got {type(x).__name__}")
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array of shape (rows, features), got {type(x).__name__}: {exc}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be numeric (bool, int or float), got dtype {arr.dtype}")
+    arr = numeric_array(name, x)
     if arr.ndim != 2:
         hint = "; for a single row use x.reshape(1, -1)" if arr.ndim == 1 else ""
-        raise ValueError(f"{name} must have shape (rows, features), got shape {arr.shape}{hint}")
+        raise ValueError(f"expected {name} of shape (rows, features); got shape {arr.shape}{hint}")
     if arr.shape[0] == 0:
-        raise ValueError(f"{name} must have at least one row, got shape {arr.shape}")
+        raise ValueError(f"expected {name} with at least one row; got shape {arr.shape}")
     if arr.shape[1] == 0:
-        raise ValueError(f"{name} must have at least one feature (column), got shape {arr.shape}")
+        raise ValueError(f"expected {name} with at least one feature (column); got shape {arr.shape}")
     if features is not None and arr.shape[1] != features:
-        raise ValueError(f"{name} must have {features} features (columns), like x; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got NaN or infinity")
-    return arr.astype(np.float64, copy=False)
-
-
-def check_count(name, value, minimum=1):
-    """An integer ≥ ``minimum`` (bools refused)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
-def check_seed(seed):
-    """A numpy Generator from None, an int or a Generator."""
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be None, an integer or a numpy Generator, got {type(seed).__name__}")
-    return np.random.default_rng(int(seed))
+        raise ValueError(f"expected {name} with {features} features (columns), like x; got shape {arr.shape}")
+    return finite_array(name, arr).astype(np.float64, copy=False)
 
 
 def feature_names_for(feature_names, m):

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._model import ModelFunction, as_matrix, check_count, check_seed, feature_names_for
+from .._checks import finite_array, numeric_array, one_of, positive_int, rng as make_rng
+from ._model import ModelFunction, as_matrix, feature_names_for
 from .explanation import Explanation
 
 __all__ = ["integrated_gradients", "expected_gradients", "gradient_x_input", "saliency"]
@@ -50,7 +51,7 @@ def _input_gradients(f, points, columns, batch_size):
 def _prepare(model, x, feature_names, batch_size):
     x = as_matrix("x", x)
     names = feature_names_for(feature_names, x.shape[1])
-    batch_size = check_count("batch_size", batch_size)
+    batch_size = positive_int("batch_size", batch_size)
     return ModelFunction(model, x.shape[1]), x, names, batch_size
 
 
@@ -66,17 +67,12 @@ def _baseline(baseline, x):
     n, m = x.shape
     if baseline is None:
         return np.zeros_like(x)
-    if isinstance(baseline, (str, bytes)):
-        raise TypeError(f"baseline must be a numeric array of shape ({m},) or ({n}, {m}), got {type(baseline).__name__}")
-    arr = np.asarray(baseline)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"baseline must be numeric, got dtype {arr.dtype}")
+    arr = numeric_array("baseline", baseline)
     if arr.shape == (m,):
         arr = np.broadcast_to(arr, (n, m))
     elif arr.shape != (n, m):
-        raise ValueError(f"baseline must have shape ({m},) or ({n}, {m}) for x of shape {x.shape}, got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("baseline must be finite, got NaN or infinity")
+        raise ValueError(f"expected baseline of shape ({m},) or ({n}, {m}) for x of shape {x.shape}; got {arr.shape}")
+    arr = finite_array("baseline", arr)
     return arr.astype(np.float64)
 
 
@@ -112,9 +108,8 @@ def integrated_gradients(model, x, baseline=None, steps=50, output=None, rule="t
     """
     f, x, names, batch_size = _prepare(model, x, feature_names, batch_size)
     base_point = _baseline(baseline, x)
-    steps = check_count("steps", steps)
-    if rule not in _RULES:
-        raise ValueError(f"rule must be one of {_RULES}, got {rule!r}")
+    steps = positive_int("steps", steps)
+    rule = one_of("rule", rule, _RULES)
     n, m = x.shape
     if rule == "trapezoid":
         alphas = np.linspace(0.0, 1.0, steps + 1)
@@ -152,8 +147,8 @@ def expected_gradients(model, x, background, samples=200, seed=None, output=None
     """
     f, x, names, batch_size = _prepare(model, x, feature_names, batch_size)
     background = as_matrix("background", background, features=x.shape[1])
-    samples = check_count("samples", samples)
-    rng = check_seed(seed)
+    samples = positive_int("samples", samples)
+    rng = make_rng("seed", seed)
     n, m = x.shape
     fx = f(x)
     columns = f.check_output(output)

@@ -15,6 +15,7 @@ import secrets
 
 import numpy as np
 
+from .._checks import positive_int, whole_number
 from .explanation import Explanation
 
 __all__ = ["plot_importance", "plot_summary", "plot_waterfall"]
@@ -54,9 +55,7 @@ def _check(expl):
 
 
 def _check_max_display(max_display):
-    if isinstance(max_display, bool) or not isinstance(max_display, (int, np.integer)) or max_display < 1:
-        raise ValueError(f"max_display must be a positive integer, got {max_display!r}")
-    return int(max_display)
+    return positive_int("max_display", max_display)
 
 
 def _one_output(expl, what):
@@ -235,10 +234,7 @@ def plot_waterfall(expl, index=0, output=None, to_file=None, max_display=10, tit
     """
     _check(expl)
     max_display = _check_max_display(max_display)
-    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-        raise TypeError(f"index must be an integer row number, got {type(index).__name__}")
-    if not -expl.n_rows <= index < expl.n_rows:
-        raise ValueError(f"index must be in [{-expl.n_rows}, {expl.n_rows - 1}], got {index}")
+    index = whole_number("index", index, minimum=-expl.n_rows, maximum=expl.n_rows - 1)
     if output is not None:
         if expl.n_outputs is None:
             raise ValueError("output was given but this explanation has a single output")

@@ -26,7 +26,8 @@ import math
 
 import numpy as np
 
-from ._model import ModelFunction, as_matrix, check_count, check_seed, feature_names_for
+from .._checks import positive_int, rng as make_rng, whole_number
+from ._model import ModelFunction, as_matrix, feature_names_for
 from .explanation import Explanation
 
 __all__ = ["MAX_EXACT_FEATURES", "shapley_values", "permutation_shapley", "sampled_shapley"]
@@ -45,7 +46,7 @@ def _prepare(model, x, background, feature_names, batch_size):
     m = x.shape[1]
     background = as_matrix("background", background, features=m)
     names = feature_names_for(feature_names, m)
-    batch_size = check_count("batch_size", batch_size)
+    batch_size = positive_int("batch_size", batch_size)
     return ModelFunction(model, m), x, background, names, batch_size
 
 
@@ -166,8 +167,8 @@ def permutation_shapley(model, x, background, n_permutations=64, antithetic=True
     (None, an int or a numpy Generator).
     """
     f, x, background, names, batch_size = _prepare(model, x, background, feature_names, batch_size)
-    n_permutations = check_count("n_permutations", n_permutations, minimum=2)
-    rng = check_seed(seed)
+    n_permutations = whole_number("n_permutations", n_permutations, minimum=2)
+    rng = make_rng("seed", seed)
     n, m = x.shape
     fx = f(x)
     f.check_output(output)

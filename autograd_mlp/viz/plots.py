@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import io
 import math
-import numbers
 
 import numpy as np
 
 from .. import losses as losses_module
 from .. import optim
+from .._checks import numeric_array, positive_int, real_number, whole_number
 from ..engine import Value, no_grad
 from ..nn import init
 from ..nn.module import Module
@@ -61,10 +61,7 @@ def _array(data, what):
     """Data as a float array (a Value gives its data: these plots never differentiate)."""
     if isinstance(data, Value):
         data = data.data
-    try:
-        return np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{what} must be a numeric array, got {type(data).__name__}") from None
+    return numeric_array(what, data).astype(np.float64, copy=False)
 
 
 def _check_to_file(to_file):
@@ -195,8 +192,7 @@ def plot_decision_boundary(model, x, y, to_file=None, resolution=200, threshold=
     points = _array(x, "plot_decision_boundary: x")
     if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
         raise ValueError(f"plot_decision_boundary: x must have shape (n, 2), got {points.shape}")
-    if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) or not 2 <= resolution <= 2000:
-        raise ValueError(f"resolution must be an int between 2 and 2000, got {resolution!r}")
+    whole_number("resolution", resolution, minimum=2, maximum=2000)
     labels = _class_labels(y, points.shape[0])
 
     lo, hi = points.min(axis=0), points.max(axis=0)
@@ -263,8 +259,7 @@ def _check_rates(learning_rates):
     if not rates:
         raise ValueError("learning_rates is empty")
     for rate in rates:
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not rate > 0 or not math.isfinite(rate):
-            raise ValueError(f"every learning rate must be a positive number, got {rate!r}")
+        real_number("each learning rate", rate, minimum=0, low_open=True)
     if len(set(rates)) != len(rates):
         raise ValueError(f"learning_rates has repeated values: {rates}")
     return [float(r) for r in rates]
@@ -320,11 +315,9 @@ def compare_learning_rates(make_model, x, y, learning_rates, loss="mse", epochs=
     rates = _check_rates(learning_rates)
     loss_fn = losses_module.get(loss)
     opt_class = _optimizer_class(optimizer)
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
-                                   or batch_size < 1):
-        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    epochs = positive_int("epochs", epochs)
+    if batch_size is not None:
+        batch_size = positive_int("batch_size", batch_size)
     inputs = _array(x, "compare_learning_rates: x")
     targets = _array(y, "compare_learning_rates: y")
     if inputs.ndim == 0 or targets.ndim == 0 or inputs.shape[0] != targets.shape[0] or inputs.shape[0] == 0:
