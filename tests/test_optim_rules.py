@@ -144,14 +144,16 @@ def test_keras_adagrad(seq, lr, a0, eps):
     assert_same_path(run(Adagrad(lr, a0, eps), theta, grads), expected)
 
 
-def keras_adam(theta, grads, lr, b1, b2, eps, decay=0.0):
+def keras_adam(theta, grads, lr, b1, b2, eps, decay=0.0, amsgrad=False):
     expected, th, m, v = [], theta.copy(), np.zeros_like(theta), np.zeros_like(theta)
+    v_max = np.zeros_like(theta)
     for t, g in enumerate(grads, start=1):
         th = th - th * decay * lr
         alpha = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
         m = m + (g - m) * (1 - b1)
         v = v + (g**2 - v) * (1 - b2)
-        th = th - m * alpha / (np.sqrt(v) + eps)
+        v_max = np.maximum(v_max, v)
+        th = th - m * alpha / (np.sqrt(v_max if amsgrad else v) + eps)
         expected.append(th)
     return expected
 
@@ -161,6 +163,22 @@ def keras_adam(theta, grads, lr, b1, b2, eps, decay=0.0):
 def test_keras_adam_adds_epsilon_to_the_uncorrected_root(seq, lr, b1, b2, eps):
     theta, grads = seq
     assert_same_path(run(Adam(lr, b1, b2, eps), theta, grads), keras_adam(theta, grads, lr, b1, b2, eps))
+
+
+@FEW
+@given(gradient_sequences(), floats(0.001, 0.5), floats(0.5, 0.999))
+def test_amsgrad_divides_by_the_largest_second_moment_so_far(seq, lr, b2):
+    theta, grads = seq
+    assert_same_path(run(Adam(lr, 0.9, b2, 1e-7, True), theta, grads),
+                     keras_adam(theta, grads, lr, 0.9, b2, 1e-7, amsgrad=True))
+    expected, th, m, v, v_max = [], theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)
+    for t, g in enumerate(grads, start=1):
+        m = 0.9 * m + 0.1 * g
+        v = b2 * v + (1 - b2) * g**2
+        v_max = np.maximum(v_max, v)
+        th = th - lr * (m / (1 - 0.9**t)) / (np.sqrt(v_max / (1 - b2**t)) + 1e-7)
+        expected.append(th)
+    assert_same_path(run(Adam([Value(0.0)], lr=lr, beta_2=b2, amsgrad=True), theta, grads), expected)
 
 
 @FEW
@@ -310,7 +328,7 @@ def test_clipvalue_clips_each_entry():
 
 # ------------------------------------------------ dtypes, scalars, state
 @pytest.mark.parametrize("make", [
-    lambda: Adagrad(0.1), lambda: AdamW(0.1), lambda: Nadam(0.1), lambda: RMSprop(0.1, 0.9, 0.5, 1e-7, True),
+    lambda: Adagrad(0.1), lambda: AdamW(0.1), lambda: Nadam(0.1), lambda: Adam(0.1, amsgrad=True), lambda: RMSprop(0.1, 0.9, 0.5, 1e-7, True),
     lambda: SGD(0.1, 0.9, True, clipnorm=1.0, weight_decay=0.1), lambda: Adam(0.1, global_clipnorm=1.0),
 ])
 def test_float32_stays_float32_and_a_float_parameter_stays_a_float(make):
@@ -345,6 +363,7 @@ def test_state_of_one_rule_is_refused_by_the_other():
 @pytest.mark.parametrize("opt", [
     SGD(0.1, 0.9, weight_decay=0.01, clipnorm=2.0), RMSprop(0.01, 0.8, 0.5, 1e-6, True, clipvalue=0.5),
     Adagrad(0.1, 0.2, 1e-5, global_clipnorm=3.0), AdamW(0.01, 0.05), Nadam(0.002, 0.8, 0.9, 1e-6),
+    Adam(0.01, amsgrad=True), AdamW(0.01, 0.1, 0.8, 0.9, 1e-6, True),
     SGD([Value(1.0)], lr=0.1, momentum=0.5), Nadam([Value(1.0)], lr=0.1, momentum_decay=0.01),
 ])
 def test_config_round_trip_keeps_the_rule_and_options(opt):

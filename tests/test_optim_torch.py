@@ -129,6 +129,11 @@ def test_adam_with_weight_decay_and_adamw(seed, lr, decay):
         lambda ps: torch.optim.AdamW(ps, lr=lr, weight_decay=decay),
         seed,
     ))
+    assert_same(*trajectories(
+        lambda ps: AdamW(ps, lr=lr, epsilon=1e-8, weight_decay=decay, amsgrad=True),
+        lambda ps: torch.optim.AdamW(ps, lr=lr, weight_decay=decay, amsgrad=True),
+        seed,
+    ))
 
 
 @FEW

@@ -23,6 +23,20 @@ in AdamW).  :mod:`.rules` writes out every rule; :mod:`.base` the clipping
 (``clipnorm``, ``clipvalue``, ``global_clipnorm``, as Keras defines them) and
 the decay.  Hyper-parameter defaults are Keras's in both forms.
 
+=====================================  ==============  ======================================
+how it is made                         rule            differs from the other rule in
+=====================================  ==============  ======================================
+``SGD(0.1, 0.9)``, ``Adam()``,         Keras 3         SGD/RMSprop momentum carries λ;
+``Adam(learning_rate=1e-3)``,                          ε inside √(s + ε) (RMSprop, Adagrad)
+``compile(optimizer="adam")``                          or on the uncorrected √s (Adam);
+                                                       weight decay decoupled; Nadam ψ = 1
+``SGD(model.parameters(), lr=0.1)``,   PyTorch         velocity without λ; ε outside the root,
+``Adam(params, 1e-3)``                                 on √ŝ (Adam); weight decay as L2
+                                                       (AdamW decoupled); Nadam ψ = 0.004
+either, with ``rule="keras"`` or       the one named
+``rule="torch"``
+=====================================  ==============  ======================================
+
 A learning rate may be a number or a schedule: any callable ``schedule(step)``
 of the 0-based update count, such as :class:`ExponentialDecay` or
 :class:`StepDecay` (the course recommends decreasing it as training converges).

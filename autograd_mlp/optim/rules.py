@@ -17,7 +17,7 @@ Adagrad, initial accumulator value a₀, ε
     both:     s ← s + g² (s starts at a₀)
     Keras:    θ ← θ − λ g / √(s + ε)
     PyTorch:  θ ← θ − λ g / (√s + ε)
-Adam (and AdamW, which only adds weight decay), β₁, β₂, ε (m, s start at 0)
+Adam (and AdamW, which only adds weight decay), β₁, β₂, ε (m, s start at 0; amsgrad: s ← max so far)
     both:     m ← β₁ m + (1−β₁) g;   s ← β₂ s + (1−β₂) g²
     Keras:    θ ← θ − λ √(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√s + ε)     (ε added to the uncorrected √s)
     PyTorch:  θ ← θ − λ m̂ / (√ŝ + ε),  m̂ = m/(1−β₁ᵗ), ŝ = s/(1−β₂ᵗ)
@@ -180,14 +180,22 @@ class Adagrad(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam: ``Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)`` (Keras' defaults)."""
+    """Adam: ``Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False)`` (Keras' defaults).
+
+    ``amsgrad=True`` divides by the largest second moment so far,
+    s_max ← max(s_max, s), instead of s (in both rules, bias correction as above).
+    """
 
     default_learning_rate = 0.001
-    _positional = ("beta_1", "beta_2", "epsilon")
+    _positional = ("beta_1", "beta_2", "epsilon", "amsgrad")
 
-    def __init__(self, params=None, *args, beta_1=None, beta_2=None, epsilon=None,
+    def __init__(self, params=None, *args, beta_1=None, beta_2=None, epsilon=None, amsgrad=None,
                  learning_rate=None, lr=None, **common):
         given = {"beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon}
+        if "amsgrad" in self._positional:
+            given["amsgrad"] = amsgrad
+        elif amsgrad is not None:
+            raise TypeError(f"{type(self).__name__} has no amsgrad variant")
         if "weight_decay" in self._positional:
             given = {"weight_decay": common.pop("weight_decay", None), **given}
         lr, hyper = _sort_positional(type(self).__name__, params, args, given, learning_rate, lr)
@@ -197,9 +205,10 @@ class Adam(Optimizer):
         self.beta_1 = _fraction(_default(hyper["beta_1"], 0.9), "beta_1")
         self.beta_2 = _fraction(_default(hyper["beta_2"], 0.999), "beta_2")
         self.epsilon = _positive(_default(hyper["epsilon"], 1e-7), "epsilon")
+        self.amsgrad = bool(_default(hyper.get("amsgrad"), False))
 
     def _slot_names(self):
-        return ("m", "v")
+        return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
 
     def _update(self, i, data, g, lr):
         t = self.iterations  # already counts this update
@@ -210,18 +219,25 @@ class Adam(Optimizer):
             alpha = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
             m += (g - m) * (1 - b1)
             s += (g * g - s) * (1 - b2)
+            if self.amsgrad:  # the largest second moment so far replaces s
+                s = np.maximum(self._slot(i, "v_max", data), s, out=self._slot(i, "v_max", data))
             data -= m * alpha / (np.sqrt(s) + self.epsilon)
         else:
             m *= b1
             m += (1 - b1) * g
             s *= b2
             s += (1 - b2) * (g * g)
+            if self.amsgrad:
+                s = np.maximum(self._slot(i, "v_max", data), s, out=self._slot(i, "v_max", data))
             m_hat = m / (1 - b1**t)
             s_hat = s / (1 - b2**t)
             data -= lr * m_hat / (np.sqrt(s_hat) + self.epsilon)
 
     def _hyper_parameters(self):
-        return {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+        config = {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+        if "amsgrad" in self._positional:
+            config["amsgrad"] = self.amsgrad
+        return config
 
 
 class AdamW(Adam):
@@ -233,7 +249,7 @@ class AdamW(Adam):
 
     default_weight_decay = 0.004
     torch_decoupled_decay = True
-    _positional = ("weight_decay", "beta_1", "beta_2", "epsilon")
+    _positional = ("weight_decay", "beta_1", "beta_2", "epsilon", "amsgrad")
 
 
 class Nadam(Adam):
@@ -243,6 +259,8 @@ class Nadam(Adam):
     1 under Keras's rule (Keras has no such argument), PyTorch's 0.004 under
     PyTorch's, unless given.
     """
+
+    _positional = ("beta_1", "beta_2", "epsilon")
 
     def __init__(self, params=None, *args, momentum_decay=None, **kwargs):
         super().__init__(params, *args, **kwargs)
