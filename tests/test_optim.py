@@ -273,6 +273,8 @@ def test_sgd_of_an_integer_learning_rate_is_fine():
     (lambda: SGD(0.1, rule="tensorflow"), "rule"),
     (lambda: Adagrad(initial_accumulator_value=-1.0), "initial_accumulator_value"),
     (lambda: Nadam(momentum_decay=0.0), "momentum_decay"),
+    (lambda: AdamW(weight_decay=-1.0), "weight_decay"),
+    (lambda: AdamW(0.1, 0.1, 1.5), "beta_1"),
     (lambda: ExponentialDecay(0.1, 0, 0.5), "decay_steps"),
     (lambda: ExponentialDecay(0.1, 10, 0.0), "decay_rate"),
     (lambda: ExponentialDecay(-0.1, 10, 0.5), "initial_learning_rate"),
