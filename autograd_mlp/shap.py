@@ -168,8 +168,10 @@ def summary_plot(shap_values, features=None, feature_names=None, max_display=Non
     * (rows, features, K) values, or a list of K (rows, features) arrays
       (older ``shap``'s multi-output form): mean |value| bars stacked by output.
 
-    As in ``shap``, a list of names (or a 1-d array of them) as the second
-    argument is taken as the feature names: ``summary_plot(shap_values, headers)``.
+    As in ``shap``, a list of names (or a 1-d array or pandas Index of them)
+    as the second argument is taken as the feature names:
+    ``summary_plot(shap_values, headers)``; a DataFrame of features gives its
+    column names.
 
     Returns the matplotlib Figure; with ``to_file`` it is also written there.
     With ``show=True`` inside IPython/Jupyter the figure is displayed and
@@ -185,10 +187,12 @@ def summary_plot(shap_values, features=None, feature_names=None, max_display=Non
         raise ValueError(f"summary_plot needs shap values of shape (rows, features) or (rows, features, outputs), "
                          f"got shape {values.shape}")
     n, m = values.shape[:2]
-    if isinstance(features, (list, tuple)) or (isinstance(features, np.ndarray) and features.ndim == 1):
+    if features is not None and np.ndim(features) == 1:  # names (a list, an array, a pandas Index)
         if feature_names is None:
             feature_names = list(features)
         features = None
+    elif feature_names is None and hasattr(features, "columns"):  # a pandas DataFrame names its columns
+        feature_names = list(features.columns)
     if features is None:
         data = np.zeros((n, m))
     else:

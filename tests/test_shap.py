@@ -151,8 +151,14 @@ def test_summary_plot_of_one_output_is_a_beeswarm_coloured_by_the_features(tmp_p
     assert labels_top_down(fig.axes[0]) == ["b", "a", "c"]
     assert len(fig.axes) == 2  # the plot and its colour bar
     assert (tmp_path / "summary.png").read_bytes().startswith(b"\x89PNG")
+    named = sh.summary_plot(values, np.array(["a", "b", "c"]))
+    assert labels_top_down(named.axes[0]) == ["b", "a", "c"]
     bars = sh.summary_plot(values, plot_type="bar")
     assert labels_top_down(bars.axes[0]) == ["Feature 1", "Feature 0", "Feature 2"]
+    pandas = pytest.importorskip("pandas")
+    frame = sh.summary_plot(values, pandas.DataFrame(features, columns=["x", "y", "z"]))
+    assert labels_top_down(frame.axes[0]) == ["y", "x", "z"]
+    assert labels_top_down(sh.summary_plot(values, pandas.Index(["p", "q", "r"])).axes[0]) == ["q", "p", "r"]
 
 
 @pytest.mark.parametrize("call, error", [
