@@ -95,7 +95,7 @@ def test_train_refuses_bad_csv(tmp_path, capsys, case):
     (["--activation", "swishy"], ["--activation", "unknown activation 'swishy'"]),
     (["--output-activation", "nope"], ["--output-activation"]),
     (["--loss", "nope"], ["--loss", "unknown loss 'nope'"]),
-    (["--optimizer", "adagrad"], ["--optimizer", "unknown optimizer 'adagrad'"]),
+    (["--optimizer", "adadelta"], ["--optimizer", "unknown optimizer 'adadelta'"]),
     (["--layers", "16,x"], ["--layers", "'16,x'"]),
     (["--layers", "16,0"], ["--layers"]),
     (["--epochs", "0"], ["--epochs", "≥ 1"]),

@@ -220,7 +220,7 @@ def test_epoch_loss_is_the_weighted_mean_of_batch_losses_and_validation_is_the_l
     twin.set_weights(net.get_weights())
     history = net.fit(x, y, batch_size=16, epochs=2, validation_split=0.2, shuffle=False, verbose=0)
     # 50 rows: the last 10 validate, the first 40 train in batches 16, 16, 8
-    optimizer = SGD(twin.parameters(), lr=0.1, momentum=0.9)
+    optimizer = SGD(twin.parameters(), lr=0.1, momentum=0.9, rule="keras")
     for epoch in range(2):
         loss, acc = manual_epoch(twin, optimizer, x[:40], y[:40], 16)
         assert history.history["loss"][epoch] == pytest.approx(loss, rel=1e-12)

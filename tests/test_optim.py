@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograd_mlp import Dense, Sequential, Value, losses, optim
-from autograd_mlp.optim import SGD, Adam, ExponentialDecay, InverseTimeDecay, RMSprop, StepDecay
+from autograd_mlp.optim import (
+    SGD, Adagrad, Adam, AdamW, ExponentialDecay, InverseTimeDecay, Nadam, RMSprop, StepDecay,
+)
 
 from strategies import floats
 
@@ -259,7 +261,10 @@ def test_defaults_are_keras():
     lambda p: SGD(0.1, 0.9, momentum=0.9),
     lambda p: SGD(p, 0.1, 0.9),
     lambda p: SGD(0.1, 0.9, True, 4),
-    lambda p: RMSprop(0.1, 0.9, 1e-7),
+    lambda p: RMSprop(0.1, 0.9, 0.0, 1e-7, False, 4),
+    lambda p: Adam(0.1, 0.9, 0.999, 1e-7, False, 0.1),
+    lambda p: Nadam(0.1, amsgrad=True),
+    lambda p: SGD(0.1, bogus=1),
     lambda p: RMSprop(rho=0.9, alpha=0.9),
     lambda p: SGD(["w"]),
 ])
@@ -287,6 +292,16 @@ def test_sgd_of_an_integer_learning_rate_is_fine():
     (lambda: Adam(epsilon=0.0), "epsilon"),
     (lambda: RMSprop(rho=1.5), "rho"),
     (lambda: RMSprop(epsilon=-1e-7), "epsilon"),
+    (lambda: SGD(0.1, clipnorm=1.0, clipvalue=1.0), "only one of"),
+    (lambda: SGD(0.1, clipnorm=0.0), "clipnorm"),
+    (lambda: Adam(global_clipnorm=-1.0), "global_clipnorm"),
+    (lambda: RMSprop(clipvalue=float("nan")), "clipvalue"),
+    (lambda: Adam(weight_decay=-0.1), "weight_decay"),
+    (lambda: SGD(0.1, rule="tensorflow"), "rule"),
+    (lambda: Adagrad(initial_accumulator_value=-1.0), "initial_accumulator_value"),
+    (lambda: Nadam(momentum_decay=0.0), "momentum_decay"),
+    (lambda: AdamW(weight_decay=-1.0), "weight_decay"),
+    (lambda: AdamW(0.1, 0.1, 1.5), "beta_1"),
     (lambda: ExponentialDecay(0.1, 0, 0.5), "decay_steps"),
     (lambda: ExponentialDecay(0.1, 10, 0.0), "decay_rate"),
     (lambda: ExponentialDecay(-0.1, 10, 0.5), "initial_learning_rate"),
@@ -418,9 +433,9 @@ def test_get_by_name_and_unknown_names():
     opt = SGD(0.1)
     assert optim.get(opt) is opt
     with pytest.raises(ValueError) as err:
-        optim.get("adagrad")
-    assert "'adagrad'" in str(err.value)
-    for name in ("'adam'", "'rmsprop'", "'sgd'"):
+        optim.get("adadelta")
+    assert "'adadelta'" in str(err.value)
+    for name in ("'adagrad'", "'adam'", "'adamw'", "'nadam'", "'rmsprop'", "'sgd'"):
         assert name in str(err.value)
     with pytest.raises(TypeError):
         optim.get(0.1)

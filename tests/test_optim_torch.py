@@ -1,4 +1,8 @@
-"""Trajectories of SGD (plain, momentum, Nesterov), Adam and RMSprop against ``torch.optim`` in float64.
+"""Trajectories of the PyTorch-form optimizers against ``torch.optim`` in float64.
+
+SGD (plain, momentum, Nesterov, weight decay), Adam, AdamW, RMSprop (with
+momentum, centered), Adagrad and Nadam: made with the parameters first, the
+library's optimizers follow PyTorch's update rules.
 
 Both sides minimise the same function from the same start with the same
 constant learning rate; each computes its gradient at its own current point,
@@ -12,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_mlp import Value
-from autograd_mlp.optim import SGD, Adam, RMSprop
+from autograd_mlp.optim import SGD, Adagrad, Adam, AdamW, Nadam, RMSprop
 
 from strategies import floats
 
@@ -99,3 +103,65 @@ def test_pytorch_positional_learning_rate_means_the_same():
     assert_same(*trajectories(lambda ps: Adam(ps, 0.01, epsilon=1e-8),
                               lambda ps: torch.optim.Adam(ps, 0.01), seed=0))
     assert_same(*trajectories(lambda ps: SGD(ps, 0.01), lambda ps: torch.optim.SGD(ps, 0.01), seed=1))
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.05), floats(0.0, 0.9), floats(0.0, 0.3), st.booleans())
+def test_sgd_with_weight_decay(seed, lr, momentum, decay, nesterov):
+    nesterov = nesterov and momentum > 0
+    assert_same(*trajectories(
+        lambda ps: SGD(ps, lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=decay),
+        lambda ps: torch.optim.SGD(ps, lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=decay),
+        seed,
+    ))
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.05), floats(0.0, 0.3))
+def test_adam_with_weight_decay_and_adamw(seed, lr, decay):
+    assert_same(*trajectories(
+        lambda ps: Adam(ps, lr=lr, epsilon=1e-8, weight_decay=decay),
+        lambda ps: torch.optim.Adam(ps, lr=lr, weight_decay=decay),
+        seed,
+    ))
+    assert_same(*trajectories(
+        lambda ps: AdamW(ps, lr=lr, epsilon=1e-8, weight_decay=decay),
+        lambda ps: torch.optim.AdamW(ps, lr=lr, weight_decay=decay),
+        seed,
+    ))
+    assert_same(*trajectories(
+        lambda ps: AdamW(ps, lr=lr, epsilon=1e-8, weight_decay=decay, amsgrad=True),
+        lambda ps: torch.optim.AdamW(ps, lr=lr, weight_decay=decay, amsgrad=True),
+        seed,
+    ))
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.02), floats(0.5, 0.99), floats(0.0, 0.9), st.booleans())
+def test_rmsprop_with_momentum_and_centered(seed, lr, rho, momentum, centered):
+    ours, theirs = trajectories(
+        lambda ps: RMSprop(ps, lr=lr, rho=rho, momentum=momentum, centered=centered, epsilon=1e-8),
+        lambda ps: torch.optim.RMSprop(ps, lr=lr, alpha=rho, momentum=momentum, centered=centered, eps=1e-8),
+        seed,
+    )
+    np.testing.assert_allclose(ours, theirs, rtol=1e-8, atol=1e-12)
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.1), floats(0.0, 0.5))
+def test_adagrad(seed, lr, initial):
+    assert_same(*trajectories(
+        lambda ps: Adagrad(ps, lr=lr, initial_accumulator_value=initial, epsilon=1e-10),
+        lambda ps: torch.optim.Adagrad(ps, lr=lr, initial_accumulator_value=initial, eps=1e-10),
+        seed,
+    ))
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), floats(0.001, 0.05), floats(0.5, 0.95), floats(0.001, 0.01))
+def test_nadam(seed, lr, beta_1, momentum_decay):
+    assert_same(*trajectories(
+        lambda ps: Nadam(ps, lr=lr, beta_1=beta_1, epsilon=1e-8, momentum_decay=momentum_decay),
+        lambda ps: torch.optim.NAdam(ps, lr=lr, betas=(beta_1, 0.999), eps=1e-8, momentum_decay=momentum_decay),
+        seed,
+    ))

@@ -1,4 +1,7 @@
-"""``tensorflow.keras.optimizers``: ``SGD``, ``Adam``, ``RMSprop``, ``get`` and ``schedules``.
+"""``tensorflow.keras.optimizers``: ``SGD``, ``Adam``, ``RMSprop``, ``Adagrad``, ``AdamW``, ``Nadam``, ``get`` and ``schedules``.
+
+Made this way (learning rate first, or by name in ``compile``) they follow
+Keras 3's update rules; see :mod:`autograd_mlp.optim`.
 
 ``schedules`` holds the learning-rate schedules, reachable both as an
 attribute (``optimizers.schedules.ExponentialDecay``) and by import
@@ -11,17 +14,20 @@ import types
 
 from ..optim import (
     SGD,
+    Adagrad,
     Adam,
+    AdamW,
     ExponentialDecay,
     InverseTimeDecay,
     LearningRateSchedule,
+    Nadam,
     Optimizer,
     RMSprop,
     StepDecay,
     get,
 )
 
-__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "get", "schedules"]
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "AdamW", "Nadam", "get", "schedules"]
 
 schedules = types.ModuleType(
     f"{__name__}.schedules", "Learning-rate schedules: ExponentialDecay, InverseTimeDecay, StepDecay."
