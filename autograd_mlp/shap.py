@@ -53,7 +53,8 @@ import numpy as np
 
 from .engine import Value
 from .explain import MAX_EXACT_FEATURES, Explanation, permutation_shapley, plot_importance, plot_summary, shapley_values
-from .explain._model import ModelFunction, as_matrix, check_count
+from ._checks import whole_number
+from .explain._model import ModelFunction, as_matrix
 
 __all__ = ["DeepExplainer", "KernelExplainer", "initjs", "summary_plot", "MAX_EXACT_FEATURES"]
 
@@ -68,7 +69,7 @@ class _ShapleyExplainer:
     def __init__(self, model, data, n_permutations=64, seed=0):
         self.model = model
         self.data = as_matrix("background data", data)
-        self.n_permutations = check_count("n_permutations", n_permutations, minimum=2)
+        self.n_permutations = whole_number("n_permutations", n_permutations, minimum=2)
         self.seed = seed
         f = ModelFunction(self._function(model), self.data.shape[1])
         outputs = f(self.data)

@@ -160,6 +160,17 @@ def test_adagrad(seed, lr, initial):
 @FEW
 @given(st.integers(0, 2**31 - 1), floats(0.001, 0.05), floats(0.5, 0.95), floats(0.001, 0.01))
 def test_nadam(seed, lr, beta_1, momentum_decay):
+    # NAdam keeps its running product of momentum coefficients in torch's
+    # default float type: float64 here, so the two compute the same numbers.
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        _check_nadam(seed, lr, beta_1, momentum_decay)
+    finally:
+        torch.set_default_dtype(previous)
+
+
+def _check_nadam(seed, lr, beta_1, momentum_decay):
     assert_same(*trajectories(
         lambda ps: Nadam(ps, lr=lr, beta_1=beta_1, epsilon=1e-8, momentum_decay=momentum_decay),
         lambda ps: torch.optim.NAdam(ps, lr=lr, betas=(beta_1, 0.999), eps=1e-8, momentum_decay=momentum_decay),

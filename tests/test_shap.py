@@ -107,7 +107,7 @@ def test_explainers_refuse_bad_arguments():
     explainer = sh.DeepExplainer(network(), data(3, 4, 0))
     with pytest.raises(ValueError, match="4 features"):
         explainer.shap_values(data(2, 5, 0))
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(ValueError, match="NaN or infinity"):
         explainer.shap_values(np.full((1, 4), np.nan))
     with pytest.raises(ValueError):
         sh.DeepExplainer(network(), np.ones(4))

@@ -15,10 +15,10 @@ TensorFlow / Keras                          autograd_mlp
 Each module only re-exports the library's own objects under Keras' names.
 """
 
-from . import callbacks, layers, losses, metrics, models, optimizers, utils
+from . import callbacks, layers, losses, metrics, models, optimizers, regularizers, utils
 from .models import Model, Sequential, load_model
 
 __all__ = [
-    "callbacks", "layers", "losses", "metrics", "models", "optimizers", "utils",
+    "callbacks", "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
     "Model", "Sequential", "load_model",
 ]
