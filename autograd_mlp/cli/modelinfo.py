@@ -27,9 +27,9 @@ import os
 from dataclasses import dataclass
 from typing import Optional
 
+from .._files import atomic_write
 from ..data import Standardizer
 from ..io import FileFormatError, load_model, save_model
-from ..viz.rendering import atomic_write
 from .errors import DataError
 from .tasks import TASKS
 
