@@ -7,8 +7,12 @@ import json
 import os
 import pathlib
 import pickle
+import struct
+import subprocess
+import sys
 import tempfile
 import zipfile
+import zlib
 
 import numpy as np
 import pytest
@@ -790,3 +794,137 @@ def test_weight_records_must_match_the_shapes_the_config_implies(saved, tmp_path
         bad = tamper(path, tmp_path / f"bad{i}.keras", header=change)
         with pytest.raises(amio.FileFormatError, match=f"bad{i}.keras"):
             amio.load_model(bad)
+
+
+# ------------------------------------------------- bounded memory when loading
+def zip_of_raw_entries(path, entries):
+    """A zip archive written byte by byte: ``(name, payload, method, file_size, crc)`` per entry.
+
+    ``payload`` goes into the file as it is (already compressed for method 8),
+    so the sizes and CRC can say whatever a forger wants.
+    """
+    local_header, central_header = struct.Struct("<4s5H3L2H"), struct.Struct("<4s6H3L5H2L")
+    out, directory = bytearray(), bytearray()
+    for name, payload, method, file_size, crc in entries:
+        encoded = name.encode()
+        offset = len(out)
+        out += local_header.pack(b"PK\x03\x04", 20, 0, method, 0, 33, crc, len(payload), file_size, len(encoded), 0)
+        out += encoded + payload
+        directory += central_header.pack(b"PK\x01\x02", 20, 20, 0, method, 0, 33, crc, len(payload), file_size,
+                                         len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), len(out), 0)
+    pathlib.Path(path).write_bytes(bytes(out + directory + end))
+    return path
+
+
+def deflate_bomb(prefix, filler, size):
+    """``(raw deflate stream, crc32)`` of ``prefix`` followed by ``size`` bytes of ``filler``.
+
+    Built in milliseconds, without ever holding the inflated bytes: once the
+    compressor's window is all filler, each further chunk of filler flushed
+    with Z_SYNC_FLUSH comes out as the same block, which is repeated.
+    """
+    chunk = filler * 2**24
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = compressor.compress(prefix + chunk) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    block = compressor.compress(chunk) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    assert compressor.compress(chunk) + compressor.flush(zlib.Z_SYNC_FLUSH) == block  # the steady state
+    repeats, rest = divmod(size - 3 * len(chunk), len(chunk))
+    tail = compressor.compress(filler * rest) + compressor.flush()
+    crc = zlib.crc32(prefix)
+    for _ in range(repeats + 3):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(filler * rest, crc)
+    return head + block * (repeats + 2) + tail, crc
+
+
+def npy_preamble(shape, dtype="<f8"):
+    buffer = stdio.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def model_header(layers, weights):
+    return {
+        "format": "autograd_mlp.model", "format_version": 1, "library_version": "0",
+        "config": {"name": "m", "layers": [{"class": "Dense", "config": c} for c in layers]},
+        "compile_config": None, "weights": weights, "optimizer": None,
+    }
+
+
+def compressed_weights_bomb(path):
+    """2.1 MB on disk: a deflated weights entry that inflates to a 16000x16000 float64 array (2 GB)."""
+    shape = (16000, 16000)
+    header = json.dumps(model_header(
+        [{"units": 16000, "input_dim": 16000, "use_bias": False}],
+        [{"entry": "weights/0.npy", "name": "kernel", "shape": list(shape), "dtype": "<f8"}],
+    )).encode()
+    preamble = npy_preamble(shape)
+    stream, crc = deflate_bomb(preamble, b"\0", 16000 * 16000 * 8)
+    return zip_of_raw_entries(path, [
+        ("header.json", header, 0, len(header), zlib.crc32(header)),
+        ("weights/0.npy", stream, 8, len(preamble) + 16000 * 16000 * 8, crc),
+    ])
+
+
+def compressed_header_bomb(path):
+    """A small valid model whose deflated header.json declares its true size but inflates to 1.5 GB."""
+    kernel, bias = np.ones((3, 2)), np.zeros(2)
+    header = json.dumps(model_header(
+        [{"units": 2, "input_dim": 3}],
+        [{"entry": "weights/0.npy", "name": "kernel", "shape": [3, 2], "dtype": "<f8"},
+         {"entry": "weights/1.npy", "name": "bias", "shape": [2], "dtype": "<f8"}],
+    )).encode()
+    stream, _ = deflate_bomb(header, b" ", 1_500_000_000)
+    arrays = [(f"weights/{i}.npy", npy_bytes(a)) for i, a in enumerate((kernel, bias))]
+    return zip_of_raw_entries(path, [("header.json", stream, 8, len(header), zlib.crc32(header))]
+                              + [(name, data, 0, len(data), zlib.crc32(data)) for name, data in arrays])
+
+
+_MEASURED_LOAD = """
+import json, resource, sys
+# A guard for the machine should the reader ever inflate the bomb again.
+limit = 3 * 2**30
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+import autograd_mlp.io as amio
+scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+try:
+    amio.load_model(sys.argv[1])
+    outcome = ["loaded", ""]
+except BaseException as exc:
+    outcome = [type(exc).__name__, str(exc)]
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+print(json.dumps({"outcome": outcome, "growth": after - before}))
+"""
+
+
+def load_in_a_measured_process(path):
+    """``(exception name, message, peak RSS growth in bytes)`` of load_model(path) in a fresh process."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    done = subprocess.run([sys.executable, "-c", _MEASURED_LOAD, str(path)], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    return (*result["outcome"], result["growth"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits and ru_maxrss are POSIX")
+@pytest.mark.parametrize("build", [compressed_weights_bomb, compressed_header_bomb])
+def test_zip_bombs_are_refused_in_bounded_memory(tmp_path, build):
+    path = build(tmp_path / "bomb.keras")
+    assert path.stat().st_size < 2.2e6
+    kind, message, growth = load_in_a_measured_process(path)
+    assert kind == "FileFormatError", message
+    assert str(path) in message and "compressed" in message
+    assert growth < 100 * 2**20, f"peak RSS grew by {growth / 2**20:.0f} MB"
+
+
+@pytest.mark.parametrize("filler, size", [(b"\0", 3 * 2**24 + 5), (b" ", 5 * 2**24 + 12345)])
+def test_the_bomb_builder_is_exact(filler, size):
+    """What deflate_bomb builds inflates to exactly what it says (checked on sizes that inflate quickly)."""
+    stream, crc = deflate_bomb(b"prefix", filler, size)
+    inflated = zlib.decompress(stream, -15)
+    assert len(inflated) == 6 + size and inflated[:6] == b"prefix" and inflated[6:] == filler * size
+    assert zlib.crc32(inflated) == crc
+    assert len(stream) < size // 500
