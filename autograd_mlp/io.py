@@ -593,10 +593,15 @@ class _Archive:
         path, name = self.path, info.filename
         if info.flag_bits & 0x1:
             raise FileFormatError(f"{path}: entry {name!r} is encrypted; autograd_mlp writes no encrypted entries")
-        if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
+        if info.compress_type != zipfile.ZIP_STORED:
             raise FileFormatError(
                 f"{path}: entry {name!r} is compressed (zip method {info.compress_type}); autograd_mlp "
                 f"stores its entries uncompressed and reads no others"
+            )
+        if info.compress_size != info.file_size:
+            raise FileFormatError(
+                f"{path}: entry {name!r} is stored uncompressed with two different sizes "
+                f"({info.compress_size} and {info.file_size} bytes): a damaged or forged file"
             )
         local = bytes(self.data[info.header_offset:info.header_offset + _LOCAL_HEADER.size])
         if len(local) != _LOCAL_HEADER.size or local[:4] != b"PK\x03\x04":

@@ -798,19 +798,20 @@ def test_weight_records_must_match_the_shapes_the_config_implies(saved, tmp_path
 
 # ------------------------------------------------- bounded memory when loading
 def zip_of_raw_entries(path, entries):
-    """A zip archive written byte by byte: ``(name, payload, method, file_size, crc)`` per entry.
+    """A zip archive written byte by byte: ``(name, payload, method, file_size, crc[, compress_size])`` per entry.
 
     ``payload`` goes into the file as it is (already compressed for method 8),
     so the sizes and CRC can say whatever a forger wants.
     """
     local_header, central_header = struct.Struct("<4s5H3L2H"), struct.Struct("<4s6H3L5H2L")
     out, directory = bytearray(), bytearray()
-    for name, payload, method, file_size, crc in entries:
+    for name, payload, method, file_size, crc, *compress_size in entries:
         encoded = name.encode()
         offset = len(out)
-        out += local_header.pack(b"PK\x03\x04", 20, 0, method, 0, 33, crc, len(payload), file_size, len(encoded), 0)
+        size = compress_size[0] if compress_size else len(payload)
+        out += local_header.pack(b"PK\x03\x04", 20, 0, method, 0, 33, crc, size, file_size, len(encoded), 0)
         out += encoded + payload
-        directory += central_header.pack(b"PK\x01\x02", 20, 20, 0, method, 0, 33, crc, len(payload), file_size,
+        directory += central_header.pack(b"PK\x01\x02", 20, 20, 0, method, 0, 33, crc, size, file_size,
                                          len(encoded), 0, 0, 0, 0, 0, offset) + encoded
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), len(out), 0)
     pathlib.Path(path).write_bytes(bytes(out + directory + end))
@@ -928,3 +929,85 @@ def test_the_bomb_builder_is_exact(filler, size):
     assert len(inflated) == 6 + size and inflated[:6] == b"prefix" and inflated[6:] == filler * size
     assert zlib.crc32(inflated) == crc
     assert len(stream) < size // 500
+
+
+def test_a_stored_entry_must_lie_inside_the_file(tmp_path):
+    # Uncompressed, but its sizes promise 2 GB that the file does not hold.
+    shape = (16000, 16000)
+    header = json.dumps(model_header(
+        [{"units": 16000, "input_dim": 16000, "use_bias": False}],
+        [{"entry": "weights/0.npy", "name": "kernel", "shape": list(shape), "dtype": "<f8"}],
+    )).encode()
+    claimed = len(npy_preamble(shape)) + 16000 * 16000 * 8
+    path = zip_of_raw_entries(tmp_path / "forged.keras", [
+        ("header.json", header, 0, len(header), zlib.crc32(header)),
+        ("weights/0.npy", npy_preamble(shape) + bytes(1000), 0, claimed, 0, claimed),
+    ])
+    check_refused(path, "weights/0.npy", str(claimed), "more than the file holds")
+
+
+def test_arrays_declared_beyond_the_file_size_are_refused_before_any_is_read(saved, tmp_path, monkeypatch):
+    # Every record names the same small entry: each read would succeed, and a
+    # thousand of them would allocate a thousand times the file.
+    _, path = saved
+
+    def repeat(header):
+        header["weights"] = [dict(header["weights"][0]) for _ in range(1000)]
+
+    bad = tamper(path, tmp_path / "repeated.keras", header=repeat)
+
+    def never(self, record):
+        raise AssertionError("an array was read")
+
+    monkeypatch.setattr(amio._Archive, "read_array", never)
+    check_refused(bad, "120000 bytes", f"{bad.stat().st_size} bytes of the whole file")
+
+
+def test_an_entry_of_another_dtype_with_the_same_byte_width_is_refused(saved, tmp_path):
+    # '<i8' and '<f8' have the same 8 bytes per element: sizes agree, only the
+    # dtype comparison tells integers from the floats the header promises.
+    _, path = saved
+    integers = np.arange(15, dtype="<i8").reshape(3, 5)
+    bad = tamper(path, tmp_path / "ints.keras", entries={"weights/0.npy": npy_bytes(integers)})
+    assert json.loads(read_archive(bad)["header.json"])["weights"][0]["dtype"] == "<f8"
+    check_refused(bad, "weights/0.npy", "<i8", "<f8")
+    with pytest.raises(amio.FileFormatError, match="<i8"):
+        amio.load_weights(make_model(), bad)
+
+
+_KILLED_SAVE = """
+import sys, time
+import autograd_mlp.io as amio
+from autograd_mlp.nn.layers import Dense, Sequential
+
+real_write = amio._write_array
+
+def slow_write(archive, entry, arr):
+    real_write(archive, entry, arr)
+    print("writing", flush=True)
+    time.sleep(60)
+
+amio._write_array = slow_write
+amio.save_model(Sequential([Dense(4, input_dim=3)]), sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL, and the clean-up, are POSIX")
+def test_a_save_killed_mid_write_keeps_the_old_model_and_the_next_save_clears_its_temp_file(saved):
+    import signal
+
+    model, path = saved
+    before = path.read_bytes()
+    child = subprocess.Popen([sys.executable, "-c", _KILLED_SAVE, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "writing\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    [left] = [p.name for p in path.parent.iterdir() if p.name != path.name]
+    assert left.startswith(f".{path.name}.{child.pid}.")
+    assert path.read_bytes() == before
+    amio.save_weights(model, path.parent / "w.npz")  # a later save to the same folder
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, "w.npz"])
+    assert_same_weights(model, amio.load_model(path))
