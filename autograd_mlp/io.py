@@ -48,19 +48,28 @@ Safety
 Nothing in a file is ever unpickled or executed.  Arrays are read by parsing
 the ``.npy`` header (a Python literal, which numpy reads without evaluating
 code) and copying the raw bytes, and only plain floating-point arrays whose
-shape and dtype agree with ``header.json`` are accepted; an entry holding
-Python objects (a pickle) is refused.  Entry sizes are checked against the
-header before anything is read.  Layers are rebuilt only from the classes of
-a fixed allow-list (:data:`LAYER_CLASSES`), from plain JSON values.
+shape and dtype (kind and byte order, not just the byte width) agree with
+``header.json`` are accepted; an entry holding Python objects (a pickle) is
+refused.  Layers are rebuilt only from the classes of a fixed allow-list
+(:data:`LAYER_CLASSES`), from plain JSON values.
+
+Reading a file allocates little more than the file's own size, whatever the
+file claims: every entry must be stored uncompressed (the writer never
+compresses, so a deflated entry, which could inflate to gigabytes, is
+refused) and lie wholly inside the file; the header is at most 4 MB; and the
+arrays the header declares are added up and compared with the file's size
+before any is read.
 
 Every problem with a file's content raises :class:`FileFormatError` (a
 ``ValueError``) naming the file and what is wrong; a missing file raises
 ``FileNotFoundError``.
 
-Writes are atomic: the file is written to a temporary file in the same
-directory, flushed to disk, then renamed over the target, so a crash or an
-error while saving never leaves a half-written file nor destroys the previous
-one.  Saving the same model twice gives byte-identical files.
+Writes are atomic (:func:`autograd_mlp._files.atomic_write`): the file is
+written to a temporary file in the same directory, flushed to disk, then
+renamed over the target, so a crash or an error while saving never leaves a
+half-written file nor destroys the previous one.  Saving over a symbolic link
+replaces the file it points to and keeps that file's permissions.  Saving
+the same model twice gives byte-identical files.
 """
 
 from __future__ import annotations
