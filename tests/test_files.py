@@ -103,14 +103,14 @@ def test_a_chain_of_links_and_a_dangling_link(tmp_path):
 # --------------------------------------------------- temp files of killed saves
 _SLOW_SAVE = textwrap.dedent(
     """
-    import sys, time
+    import sys
     from autograd_mlp._files import atomic_write
 
     def slow(stream):
         stream.write(b"partial " * 1000)
         stream.flush()
         print("writing", flush=True)
-        time.sleep(float(sys.argv[2]))
+        sys.stdin.readline()  # until the test lets it finish (or kills it)
         stream.write(b"end")
 
     atomic_write(sys.argv[1], slow)
@@ -118,9 +118,9 @@ _SLOW_SAVE = textwrap.dedent(
 )
 
 
-def start_slow_save(target, seconds):
+def start_slow_save(target):
     child = subprocess.Popen(
-        [sys.executable, "-c", _SLOW_SAVE, str(target), str(seconds)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _SLOW_SAVE, str(target)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     assert child.stdout.readline() == "writing\n"  # mid-save: its temp file is on disk
     return child
@@ -134,11 +134,12 @@ def temp_files(folder):
 def test_the_temp_file_of_a_killed_save_is_removed_by_the_next_save(tmp_path):
     target = tmp_path / "m.bin"
     target.write_bytes(b"old")
-    child = start_slow_save(target, 60)
+    child = start_slow_save(target)
     [left] = temp_files(tmp_path)
     assert f".{child.pid}." in left
     child.send_signal(signal.SIGKILL)
     child.wait()
+    child.stdin.close()
     child.stdout.close()
     assert target.read_bytes() == b"old" and temp_files(tmp_path) == [left]  # the kill left it behind
     atomic_write(tmp_path / "other.bin", b"x")  # any later save to the same folder
@@ -148,13 +149,15 @@ def test_the_temp_file_of_a_killed_save_is_removed_by_the_next_save(tmp_path):
 @posix_only
 def test_the_temp_file_of_a_running_save_is_never_removed(tmp_path):
     target = tmp_path / "m.bin"
-    child = start_slow_save(target, 1.5)
+    child = start_slow_save(target)
     try:
         [running] = temp_files(tmp_path)
         atomic_write(tmp_path / "other.bin", b"x")
         assert remove_stale_temp_files(tmp_path) == []
         assert temp_files(tmp_path) == [running]
     finally:
+        child.stdin.write("go on\n")
+        child.stdin.close()
         assert child.wait(timeout=60) == 0
         child.stdout.close()
     assert target.read_bytes() == b"partial " * 1000 + b"end"
