@@ -56,7 +56,7 @@ refused.  Layers are rebuilt only from the classes of a fixed allow-list
 Reading a file allocates little more than the file's own size, whatever the
 file claims: every entry must be stored uncompressed (the writer never
 compresses, so a deflated entry, which could inflate to gigabytes, is
-refused) and lie wholly inside the file; the header is at most 4 MB; and the
+refused) and lie wholly inside the file; the header is at most 2 MB; and the
 arrays the header declares are added up and compared with the file's size
 before any is read.
 
@@ -113,7 +113,7 @@ LAYER_CLASSES = {"Dense": Dense, "Dropout": Dropout}
 # Parsed JSON takes up to ~25 times its text (a list of empty objects), so
 # the cap also bounds what the header alone can make the reader allocate;
 # a 1000-layer model's header is about 1 MB.
-_MAX_HEADER_BYTES = 4 * 2**20
+_MAX_HEADER_BYTES = 2 * 2**20
 # Room for the .npy preamble in front of an array's bytes (numpy itself reads
 # at most 10 000 header bytes by default).
 _MAX_NPY_PREAMBLE = 16 * 2**10

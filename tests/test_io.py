@@ -963,3 +963,30 @@ def test_a_save_killed_mid_write_keeps_the_old_model_and_the_next_save_clears_it
     amio.save_weights(model, path.parent / "w.npz")  # a later save to the same folder
     assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, "w.npz"])
     assert_same_weights(model, amio.load_model(path))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links and modes as POSIX has them")
+def test_saving_over_a_symlink_replaces_its_target_and_keeps_its_mode(saved, tmp_path):
+    model, path = saved
+    os.chmod(path, 0o640)
+    link = tmp_path / "latest.keras"
+    link.symlink_to(path.name)
+    model.layers[0].weight.data[...] = 1.0
+    amio.save_model(model, link)
+    assert link.is_symlink() and os.readlink(link) == path.name
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert_same_weights(model, amio.load_model(path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, link.name])
+
+
+def test_a_header_beyond_any_models_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    # Parsed, 2 MB of '{},' would be some 50 MB of Python objects: the cap keeps that bounded.
+    body = b'{"format": "autograd_mlp.model", "format_version": 1, "x": [' + b"{}," * (2**21 // 3) + b"{}]}"
+    path = tmp_path / "huge_header.keras"
+    write_archive(path, {"header.json": body})
+
+    def never(*args, **kwargs):
+        raise AssertionError("the header was parsed")
+
+    monkeypatch.setattr(amio.json, "loads", never)
+    check_refused(path, "header.json", "implausibly large", str(len(body)))
