@@ -47,37 +47,44 @@ Safety
 Nothing in a file is ever unpickled or executed.  Arrays are read by parsing
 the ``.npy`` header (a Python literal, which numpy reads without evaluating
 code) and copying the raw bytes, and only plain floating-point arrays whose
-shape and dtype agree with ``header.json`` are accepted; an entry holding
-Python objects (a pickle) is refused.  Entry sizes are checked against the
-header before anything is read.  Layers are rebuilt only from the classes of
-a fixed allow-list (:data:`autograd_mlp.models.LAYER_CLASSES`), from plain JSON values.
+shape and dtype (kind and byte order, not just the byte width) agree with
+``header.json`` are accepted; an entry holding Python objects (a pickle) is
+refused.  Layers are rebuilt only from the classes of a fixed allow-list
+(:data:`autograd_mlp.models.LAYER_CLASSES`), from plain JSON values.
+
+Reading a file allocates little more than the file's own size, whatever the
+file claims: every entry must be stored uncompressed (the writer never
+compresses, so a deflated entry, which could inflate to gigabytes, is
+refused) and lie wholly inside the file; the header is at most 2 MB; and the
+arrays the header declares are added up and compared with the file's size
+before any is read.
 
 Every problem with a file's content raises :class:`FileFormatError` (a
 ``ValueError``) naming the file and what is wrong; a missing file raises
 ``FileNotFoundError``.
 
-Writes are atomic: the file is written to a temporary file in the same
-directory, flushed to disk, then renamed over the target, so a crash or an
-error while saving never leaves a half-written file nor destroys the previous
-one.  Saving the same model twice gives byte-identical files.
+Writes are atomic (:func:`autograd_mlp._files.atomic_write`): the file is
+written to a temporary file in the same directory, flushed to disk, then
+renamed over the target, so a crash or an error while saving never leaves a
+half-written file nor destroys the previous one.  Saving over a symbolic link
+replaces the file it points to and keeps that file's permissions.  Saving
+the same model twice gives byte-identical files.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import io
 import json
 import lzma
 import math
 import os
-import secrets
 import struct
 import zipfile
 import zlib
 
 import numpy as np
 
+from ._files import atomic_write
 from ._version import __version__
 
 __all__ = [
@@ -99,10 +106,16 @@ FORMAT_VERSION = 1
 HEADER_ENTRY = "header.json"
 
 # A header far beyond any model's is a damaged or hostile file, not a model.
-_MAX_HEADER_BYTES = 64 * 2**20
+# Parsed JSON takes up to ~25 times its text (a list of empty objects), so
+# the cap also bounds what the header alone can make the reader allocate;
+# a 1000-layer model's header is about 1 MB.
+_MAX_HEADER_BYTES = 2 * 2**20
 # Room for the .npy preamble in front of an array's bytes (numpy itself reads
 # at most 10 000 header bytes by default).
 _MAX_NPY_PREAMBLE = 16 * 2**10
+# The fixed part of a zip entry's local header; its last two fields are the
+# lengths of the name and extra field that precede the entry's bytes.
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 # Entry dates are fixed so that saving the same model twice gives the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -196,7 +209,7 @@ def _write_archive(path, header, arrays):
             for entry, arr in arrays:
                 _write_array(archive, entry, arr)
 
-    _atomic_write(path, write)
+    atomic_write(path, write)
 
 
 def _write_array(archive, entry, arr):
@@ -204,58 +217,6 @@ def _write_array(archive, entry, arr):
     info = zipfile.ZipInfo(entry, date_time=_ZIP_DATE)
     with archive.open(info, "w", force_zip64=arr.nbytes > 2**30) as out:
         np.lib.format.write_array(out, np.ascontiguousarray(arr), allow_pickle=False)
-
-
-def _atomic_write(path, write):
-    """Call ``write(stream)`` on a temporary file next to ``path``, sync it, then rename it onto ``path``.
-
-    ``os.replace`` is atomic on POSIX and Windows: a reader (or a crash) sees
-    either the old file or the complete new one.  The temporary file is
-    removed if anything fails, and the old file is left untouched.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temp = _create_temp_file(directory, os.path.basename(path), path)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_directory(directory)
-
-
-def _create_temp_file(directory, base, path):
-    # os.open with mode 0o666 lets the umask decide the permissions, so the
-    # saved file gets the same ones as any other file the user creates
-    # (tempfile.mkstemp would make it private to the owner).
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        temp = os.path.join(directory, f".{base[:200]}.{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(temp, flags, 0o666), temp
-        except FileExistsError:
-            continue
-        except FileNotFoundError:
-            raise FileNotFoundError(errno.ENOENT, "cannot save: no such directory", path) from None
-    raise FileExistsError(errno.EEXIST, "cannot create a temporary file next to", path)
-
-
-def _fsync_directory(directory):
-    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ----------------------------------------------------------------- loading
@@ -277,7 +238,20 @@ def _field(mapping, key, kind, path):
 
 
 class _Archive:
-    """A saved file read into memory: its checked header and its array entries."""
+    """A saved file read into memory: its checked header and its array entries.
+
+    Reading it never allocates much more than the file's own size, whatever
+    the file claims:
+
+    * every entry must be stored uncompressed (as the writer stores them) and
+      lie wholly inside the file, so no entry can inflate beyond its bytes on
+      disk;
+    * the header is at most :data:`_MAX_HEADER_BYTES`;
+    * before any array is read, the bytes of all the arrays the header
+      declares (weights and optimizer slots) are added up and compared with
+      the file's size: arrays stored in the file cannot hold more bytes than
+      the file does.
+    """
 
     def __init__(self, path):
         self.path = path
@@ -291,21 +265,78 @@ class _Archive:
             raise FileFormatError(
                 f"{path}: not a saved model (not a zip archive, or a truncated one: {exc})"
             ) from None
+        self.data = memoryview(data)
+        self._spans = {info.filename: self._span(info) for info in self.zip.infolist()}
         self.header = self._read_header()
+        self._check_declared_size()
+
+    def _span(self, info):
+        """``(start, size)`` of a stored entry's bytes in the file; refuses any other entry."""
+        path, name = self.path, info.filename
+        if info.flag_bits & 0x1:
+            raise FileFormatError(f"{path}: entry {name!r} is encrypted; autograd_mlp writes no encrypted entries")
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise FileFormatError(
+                f"{path}: entry {name!r} is compressed (zip method {info.compress_type}); autograd_mlp "
+                f"stores its entries uncompressed and reads no others"
+            )
+        if info.compress_size != info.file_size:
+            raise FileFormatError(
+                f"{path}: entry {name!r} is stored uncompressed with two different sizes "
+                f"({info.compress_size} and {info.file_size} bytes): a damaged or forged file"
+            )
+        local = bytes(self.data[info.header_offset:info.header_offset + _LOCAL_HEADER.size])
+        if len(local) != _LOCAL_HEADER.size or local[:4] != b"PK\x03\x04":
+            raise FileFormatError(f"{path}: entry {name!r} points outside the file or to a damaged entry header")
+        name_length, extra_length = _LOCAL_HEADER.unpack(local)[-2:]
+        start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+        if start + info.file_size > len(self.data):
+            raise FileFormatError(
+                f"{path}: entry {name!r} claims {info.file_size} bytes, more than the file holds "
+                f"after it (a truncated or forged file)"
+            )
+        return start, info.file_size
+
+    def _entry_bytes(self, name):
+        """The bytes of entry ``name`` (a view into the file), checked against its CRC-32."""
+        start, size = self._spans[name]
+        view = self.data[start:start + size]
+        if zlib.crc32(view) != self.zip.getinfo(name).CRC:
+            raise FileFormatError(f"{self.path}: entry {name!r} is damaged: its bytes do not match their checksum")
+        return view
+
+    def _check_declared_size(self):
+        """Refuse a header whose arrays add up to more bytes than the whole file has."""
+        records = self.header.get("weights")
+        records = list(records) if isinstance(records, list) else []
+        state = self.header.get("optimizer")
+        slots = state.get("slots") if isinstance(state, dict) else None
+        records += slots if isinstance(slots, list) else []
+        total = 0
+        for record in records:  # a malformed record is refused with its own message when read
+            try:
+                shape, dtype = _shape(record["shape"]), _float_dtype(record["dtype"], "")
+            except (TypeError, ValueError, KeyError):
+                continue
+            total += math.prod(shape) * dtype.itemsize
+        if total > len(self.data):
+            raise FileFormatError(
+                f"{self.path}: the header declares arrays of {total} bytes in all, more than the "
+                f"{len(self.data)} bytes of the whole file"
+            )
 
     def _read_header(self):
         path = self.path
-        try:
-            info = self.zip.getinfo(HEADER_ENTRY)
-        except KeyError:
+        if HEADER_ENTRY not in self._spans:
             raise FileFormatError(
                 f"{path}: a zip archive without a {HEADER_ENTRY} entry, so not a file written by autograd_mlp"
-            ) from None
-        if info.file_size > _MAX_HEADER_BYTES:
-            raise FileFormatError(f"{path}: the {HEADER_ENTRY} entry is implausibly large ({info.file_size} bytes)")
+            )
+        size = self._spans[HEADER_ENTRY][1]
+        if size > _MAX_HEADER_BYTES:
+            raise FileFormatError(f"{path}: the {HEADER_ENTRY} entry is implausibly large ({size} bytes)")
+        raw = self._entry_bytes(HEADER_ENTRY)
         try:
-            text = self.zip.read(info).decode("utf-8")
-            header = json.loads(text, parse_constant=_reject_constant)
+            header = json.loads(str(raw, "utf-8"), parse_constant=_reject_constant)
         except _DAMAGE as exc:
             raise FileFormatError(f"{path}: the {HEADER_ENTRY} entry is damaged: {exc}") from None
         if not isinstance(header, dict):
@@ -339,24 +370,23 @@ class _Archive:
         path = self.path
         entry = _field(record, "entry", str, path)
         shape = _field(record, "shape", list, path)
-        if len(shape) > 32 or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
-            raise FileFormatError(f"{path}: entry {entry!r} has an invalid shape {shape!r}")
-        shape = tuple(shape)
+        try:
+            shape = _shape(shape)
+        except ValueError:
+            raise FileFormatError(f"{path}: entry {entry!r} has an invalid shape {shape!r}") from None
         dtype = _float_dtype(_field(record, "dtype", str, path), f"{path}: entry {entry!r}")
         nbytes = math.prod(shape) * dtype.itemsize
-        try:
-            info = self.zip.getinfo(entry)
-        except KeyError:
-            raise FileFormatError(f"{path}: the entry {entry!r} named in {HEADER_ENTRY} is missing") from None
-        # Checked before reading: a forged size cannot make us inflate gigabytes.
-        if not nbytes <= info.file_size <= nbytes + _MAX_NPY_PREAMBLE:
+        if entry not in self._spans:
+            raise FileFormatError(f"{path}: the entry {entry!r} named in {HEADER_ENTRY} is missing")
+        size = self._spans[entry][1]
+        if not nbytes <= size <= nbytes + _MAX_NPY_PREAMBLE:
             raise FileFormatError(
-                f"{path}: entry {entry!r} has {info.file_size} bytes, too many or too few for "
+                f"{path}: entry {entry!r} has {size} bytes, too many or too few for "
                 f"{dtype.name} of shape {shape}"
             )
+        raw = self._entry_bytes(entry)
         try:
-            raw = self.zip.read(info)
-            stream = io.BytesIO(raw)
+            stream = io.BytesIO(bytes(raw[:_MAX_NPY_PREAMBLE]))
             version = np.lib.format.read_magic(stream)
             if version == (1, 0):
                 stored_shape, fortran_order, stored_dtype = np.lib.format.read_array_header_1_0(stream)
@@ -372,6 +402,8 @@ class _Archive:
             raise FileFormatError(
                 f"{path}: entry {entry!r} holds Python objects (pickled data); refusing to load it"
             )
+        # The full dtype, byte order and kind included: an '<i8' entry has the
+        # byte width of the '<f8' it claims to be, and would load as garbage.
         if stored_dtype != dtype or tuple(stored_shape) != shape:
             raise FileFormatError(
                 f"{path}: entry {entry!r} holds {stored_dtype.str} of shape {tuple(stored_shape)}, "
@@ -384,7 +416,18 @@ class _Archive:
         return np.array(arr, order="C", copy=True)  # writable, and free of the file's buffer
 
 
+def _shape(shape):
+    """``shape`` (a JSON list) as a tuple of non-negative ints, or ValueError."""
+    if not isinstance(shape, list) or len(shape) > 32 or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
+    ):
+        raise ValueError(f"invalid shape {shape!r}")
+    return tuple(shape)
+
+
 def _float_dtype(text, where):
+    if not isinstance(text, str):
+        raise FileFormatError(f"{where} has an unknown dtype {text!r}")
     try:
         dtype = np.dtype(text)
     except (TypeError, ValueError, SyntaxError):

@@ -7,8 +7,11 @@ import json
 import os
 import pathlib
 import pickle
+import subprocess
+import sys
 import tempfile
 import zipfile
+import zlib
 
 import numpy as np
 import pytest
@@ -23,6 +26,7 @@ from autograd_mlp.nn import init
 from autograd_mlp.models import Sequential
 from autograd_mlp.nn.layers import Dense, Dropout, Layer
 from autograd_mlp.nn.module import Module
+from zipforge import deflate_bomb, npy_preamble, zip_of_raw_entries
 
 
 def make_model(dtype=np.float64, name=None, dropout=True):
@@ -792,3 +796,201 @@ def test_weight_records_must_match_the_shapes_the_config_implies(saved, tmp_path
         bad = tamper(path, tmp_path / f"bad{i}.keras", header=change)
         with pytest.raises(amio.FileFormatError, match=f"bad{i}.keras"):
             models.load_model(bad)
+
+
+# ------------------------------------------------- bounded memory when loading
+def model_header(layers, weights):
+    return {
+        "format": "autograd_mlp.model", "format_version": 1, "library_version": "0",
+        "config": {"name": "m", "layers": [{"class": "Dense", "config": c} for c in layers]},
+        "compile_config": None, "weights": weights, "optimizer": None,
+    }
+
+
+def compressed_weights_bomb(path):
+    """2.1 MB on disk: a deflated weights entry that inflates to a 16000x16000 float64 array (2 GB)."""
+    shape = (16000, 16000)
+    header = json.dumps(model_header(
+        [{"units": 16000, "input_dim": 16000, "use_bias": False}],
+        [{"entry": "weights/0.npy", "name": "kernel", "shape": list(shape), "dtype": "<f8"}],
+    )).encode()
+    preamble = npy_preamble(shape)
+    stream, crc = deflate_bomb(preamble, b"\0", 16000 * 16000 * 8)
+    return zip_of_raw_entries(path, [
+        ("header.json", header, 0, len(header), zlib.crc32(header)),
+        ("weights/0.npy", stream, 8, len(preamble) + 16000 * 16000 * 8, crc),
+    ])
+
+
+def compressed_header_bomb(path):
+    """A small valid model whose deflated header.json declares its true size but inflates to 1.5 GB."""
+    kernel, bias = np.ones((3, 2)), np.zeros(2)
+    header = json.dumps(model_header(
+        [{"units": 2, "input_dim": 3}],
+        [{"entry": "weights/0.npy", "name": "kernel", "shape": [3, 2], "dtype": "<f8"},
+         {"entry": "weights/1.npy", "name": "bias", "shape": [2], "dtype": "<f8"}],
+    )).encode()
+    stream, _ = deflate_bomb(header, b" ", 1_500_000_000)
+    arrays = [(f"weights/{i}.npy", npy_bytes(a)) for i, a in enumerate((kernel, bias))]
+    return zip_of_raw_entries(path, [("header.json", stream, 8, len(header), zlib.crc32(header))]
+                              + [(name, data, 0, len(data), zlib.crc32(data)) for name, data in arrays])
+
+
+_MEASURED_LOAD = """
+import json, resource, sys
+# A guard for the machine should the reader ever inflate the bomb again.
+limit = 3 * 2**30
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+import autograd_mlp.io as amio
+from autograd_mlp import models
+scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+try:
+    models.load_model(sys.argv[1])
+    outcome = ["loaded", ""]
+except BaseException as exc:
+    outcome = [type(exc).__name__, str(exc)]
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+print(json.dumps({"outcome": outcome, "growth": after - before}))
+"""
+
+
+def load_in_a_measured_process(path):
+    """``(exception name, message, peak RSS growth in bytes)`` of load_model(path) in a fresh process."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    done = subprocess.run([sys.executable, "-c", _MEASURED_LOAD, str(path)], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    return (*result["outcome"], result["growth"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits and ru_maxrss are POSIX")
+@pytest.mark.parametrize("build", [compressed_weights_bomb, compressed_header_bomb])
+def test_zip_bombs_are_refused_in_bounded_memory(tmp_path, build):
+    path = build(tmp_path / "bomb.keras")
+    assert path.stat().st_size < 2.2e6
+    kind, message, growth = load_in_a_measured_process(path)
+    assert kind == "FileFormatError", message
+    assert str(path) in message and "compressed" in message
+    assert growth < 100 * 2**20, f"peak RSS grew by {growth / 2**20:.0f} MB"
+
+
+@pytest.mark.parametrize("filler, size", [(b"\0", 3 * 2**24 + 5), (b" ", 5 * 2**24 + 12345)])
+def test_the_bomb_builder_is_exact(filler, size):
+    """What deflate_bomb builds inflates to exactly what it says (checked on sizes that inflate quickly)."""
+    stream, crc = deflate_bomb(b"prefix", filler, size)
+    inflated = zlib.decompress(stream, -15)
+    assert len(inflated) == 6 + size and inflated[:6] == b"prefix" and inflated[6:] == filler * size
+    assert zlib.crc32(inflated) == crc
+    assert len(stream) < size // 500
+
+
+def test_a_stored_entry_must_lie_inside_the_file(tmp_path):
+    # Uncompressed, but its sizes promise 2 GB that the file does not hold.
+    shape = (16000, 16000)
+    header = json.dumps(model_header(
+        [{"units": 16000, "input_dim": 16000, "use_bias": False}],
+        [{"entry": "weights/0.npy", "name": "kernel", "shape": list(shape), "dtype": "<f8"}],
+    )).encode()
+    claimed = len(npy_preamble(shape)) + 16000 * 16000 * 8
+    path = zip_of_raw_entries(tmp_path / "forged.keras", [
+        ("header.json", header, 0, len(header), zlib.crc32(header)),
+        ("weights/0.npy", npy_preamble(shape) + bytes(1000), 0, claimed, 0, claimed),
+    ])
+    check_refused(path, "weights/0.npy", str(claimed), "more than the file holds")
+
+
+def test_arrays_declared_beyond_the_file_size_are_refused_before_any_is_read(saved, tmp_path, monkeypatch):
+    # Every record names the same small entry: each read would succeed, and a
+    # thousand of them would allocate a thousand times the file.
+    _, path = saved
+
+    def repeat(header):
+        header["weights"] = [dict(header["weights"][0]) for _ in range(1000)]
+
+    bad = tamper(path, tmp_path / "repeated.keras", header=repeat)
+
+    def never(self, record):
+        raise AssertionError("an array was read")
+
+    monkeypatch.setattr(amio._Archive, "read_array", never)
+    check_refused(bad, "120000 bytes", f"{bad.stat().st_size} bytes of the whole file")
+
+
+def test_an_entry_of_another_dtype_with_the_same_byte_width_is_refused(saved, tmp_path):
+    # '<i8' and '<f8' have the same 8 bytes per element: sizes agree, only the
+    # dtype comparison tells integers from the floats the header promises.
+    _, path = saved
+    integers = np.arange(15, dtype="<i8").reshape(3, 5)
+    bad = tamper(path, tmp_path / "ints.keras", entries={"weights/0.npy": npy_bytes(integers)})
+    assert json.loads(read_archive(bad)["header.json"])["weights"][0]["dtype"] == "<f8"
+    check_refused(bad, "weights/0.npy", "<i8", "<f8")
+    with pytest.raises(amio.FileFormatError, match="<i8"):
+        models.load_weights(make_model(), bad)
+
+
+_KILLED_SAVE = """
+import sys, time
+import autograd_mlp.io as amio
+from autograd_mlp import models
+from autograd_mlp.nn.layers import Dense, Sequential
+
+real_write = amio._write_array
+
+def slow_write(archive, entry, arr):
+    real_write(archive, entry, arr)
+    print("writing", flush=True)
+    time.sleep(60)
+
+amio._write_array = slow_write
+models.save_model(Sequential([Dense(4, input_dim=3)]), sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL, and the clean-up, are POSIX")
+def test_a_save_killed_mid_write_keeps_the_old_model_and_the_next_save_clears_its_temp_file(saved):
+    import signal
+
+    model, path = saved
+    before = path.read_bytes()
+    child = subprocess.Popen([sys.executable, "-c", _KILLED_SAVE, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "writing\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+    [left] = [p.name for p in path.parent.iterdir() if p.name != path.name]
+    assert left.startswith(f".{path.name}.{child.pid}.")
+    assert path.read_bytes() == before
+    models.save_weights(model, path.parent / "w.npz")  # a later save to the same folder
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, "w.npz"])
+    assert_same_weights(model, models.load_model(path))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links and modes as POSIX has them")
+def test_saving_over_a_symlink_replaces_its_target_and_keeps_its_mode(saved, tmp_path):
+    model, path = saved
+    os.chmod(path, 0o640)
+    link = tmp_path / "latest.keras"
+    link.symlink_to(path.name)
+    model.layers[0].weight.data[...] = 1.0
+    models.save_model(model, link)
+    assert link.is_symlink() and os.readlink(link) == path.name
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert_same_weights(model, models.load_model(path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, link.name])
+
+
+def test_a_header_beyond_any_models_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    # Parsed, 2 MB of '{},' would be some 50 MB of Python objects: the cap keeps that bounded.
+    body = b'{"format": "autograd_mlp.model", "format_version": 1, "x": [' + b"{}," * (2**21 // 3) + b"{}]}"
+    path = tmp_path / "huge_header.keras"
+    write_archive(path, {"header.json": body})
+
+    def never(*args, **kwargs):
+        raise AssertionError("the header was parsed")
+
+    monkeypatch.setattr(amio.json, "loads", never)
+    check_refused(path, "header.json", "implausibly large", str(len(body)))

@@ -10,7 +10,7 @@
     autograd-mlp draw MODEL --out FILE.svg [--neurons]
     autograd-mlp explain MODEL DATA.csv --out DIR [--method shapley|permutation|integrated_gradients]
 
-``train`` saves the network with :func:`autograd_mlp.io.save_model` and, next
+``train`` saves the network with :func:`autograd_mlp.models.save_model` and, next
 to it in ``MODEL.json``, the feature and target column names, the task and
 the standardizer (see :mod:`.modelinfo`).
 

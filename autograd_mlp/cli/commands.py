@@ -14,13 +14,14 @@ import sys
 import numpy as np
 
 from .. import losses, metrics, optim
+from .._files import atomic_write
 from ..data import Standardizer, train_val_test_split
 from ..divergence import DIVERGENCE_FACTOR, TerminateOnDivergence, divergence, initial_loss
 from ..models import Sequential
 from ..nn import Dense
 from ..nn.init import set_seed
 from ..viz import draw_network, plot_model
-from ..viz.rendering import RENDER_FORMATS, SOURCE_FORMATS, GraphvizNotFoundError, atomic_write, dot_available, render
+from ..viz.rendering import RENDER_FORMATS, SOURCE_FORMATS, GraphvizNotFoundError, dot_available, render
 from .csvdata import format_table
 from .errors import DataError, UsageError
 from .loading import (check_output_file, feature_matrix, load_model_and_info, model_inputs, read_data,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..viz.rendering import atomic_write
+from .._files import atomic_write
 
 __all__ = ["CsvError", "Table", "read_table", "format_table", "write_table", "shown", "SHOWN_CHARS"]
 

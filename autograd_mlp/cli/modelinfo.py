@@ -1,7 +1,7 @@
 """A trained model's column description, kept in a JSON file next to the model.
 
 ``autograd-mlp train --out MODEL`` writes two files: ``MODEL`` itself
-(:func:`autograd_mlp.io.save_model`, which stores the network but no facts
+(:func:`autograd_mlp.models.save_model`, which stores the network but no facts
 about the data) and ``MODEL.json``, this module's file, with what
 ``evaluate``, ``predict`` and ``explain`` need to read a CSV file the way
 the training file was read::
@@ -27,10 +27,10 @@ import os
 from dataclasses import dataclass
 from typing import Optional
 
+from .._files import atomic_write
 from ..data import Standardizer
 from ..io import FileFormatError
 from ..models import load_model, save_model
-from ..viz.rendering import atomic_write
 from .errors import DataError
 from .tasks import TASKS
 

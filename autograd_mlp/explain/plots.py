@@ -11,11 +11,11 @@ temporary file in the same folder, then renamed over the target.
 from __future__ import annotations
 
 import os
-import secrets
 
 import numpy as np
 
 from .._checks import positive_int, whole_number
+from .._files import atomic_write
 from .explanation import Explanation
 
 __all__ = ["plot_importance", "plot_summary", "plot_waterfall"]
@@ -83,17 +83,7 @@ def _save(fig, to_file):
         raise ValueError(f"to_file must end in one of {sorted('.' + e for e in supported)}, got {path!r}")
     if not os.path.isdir(folder):
         raise ValueError(f"the folder of to_file does not exist: {folder!r}")
-    temp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
-    # os.open with mode 0o666 respects the umask, as a plain open() would.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fig.savefig(handle, format=ext, dpi=fig.dpi)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.remove(temp)
-        raise
+    atomic_write(path, lambda handle: fig.savefig(handle, format=ext, dpi=fig.dpi))
 
 
 def _style(ax):

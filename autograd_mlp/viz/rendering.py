@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 
 import graphviz
+
+from .._files import atomic_write
 
 __all__ = [
     "GraphvizNotFoundError",
@@ -65,34 +66,6 @@ def file_format(path, formats=RENDER_FORMATS):
         got = repr("." + ext) if ext else "(none)"
         raise ValueError(f"cannot tell the format of {path!r} from its extension {got}; expected one of {valid}")
     return ext
-
-
-def atomic_write(path, data):
-    """Write ``data`` (bytes) to ``path`` through a temporary file and ``os.replace``."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        # mkstemp makes the file private (0600); give it the permissions an
-        # ordinary open() would have given it.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        # Never leave the temporary file behind, whatever went wrong.
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask():
-    # The only way to read the umask is to set it; it is put back at once.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _check_graph(graph):
