@@ -43,7 +43,10 @@ def test_integrated_gradients_are_complete_within_one_percent(seed, m, k, activa
     e = integrated_gradients(model, x, baseline=baseline, steps=100, rule=rule)
     difference = predict(model, x) - predict(model, np.broadcast_to(baseline, x.shape))
     difference = difference.reshape(e.base_values.shape)
-    np.testing.assert_allclose(e.values.sum(axis=1), difference, rtol=0.01, atol=1e-6)
+    # The quadrature error is absolute (about (Δx)²·f''/S² for S = 100 steps),
+    # so where f(x) ≈ f(baseline) a purely relative bound cannot hold: one
+    # percent of the difference, or 1e-3 of the outputs' [0, 1] range.
+    np.testing.assert_allclose(e.values.sum(axis=1), difference, rtol=0.01, atol=1e-3)
     np.testing.assert_allclose(e.base_values, predict(model, np.broadcast_to(baseline, x.shape)).reshape(e.base_values.shape))
 
 

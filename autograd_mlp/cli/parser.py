@@ -136,7 +136,7 @@ def build_parser():
     train.add_argument("--output-activation", type=output_activation_name, default="auto",
                        help="default: from the task")
     train.add_argument("--loss", type=loss_name, default="auto", help="a Keras loss name; default: from the task")
-    train.add_argument("--optimizer", type=optimizer_name, default="adam", help="sgd, adam or rmsprop (default adam)")
+    train.add_argument("--optimizer", type=optimizer_name, default="adam", help="sgd, adam, rmsprop, adagrad, adamw or nadam, with Keras' update rules (default adam)")
     train.add_argument("--learning-rate", type=positive_float, default=None, metavar="RATE",
                        help="default: the optimizer's (Keras') default")
     train.add_argument("--epochs", type=positive_int, default=100, help="default 100")

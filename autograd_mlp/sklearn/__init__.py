@@ -68,8 +68,8 @@ Training, epoch by epoch (``max_iter`` epochs at most)
 Solvers: ``"sgd"`` (momentum, Nesterov's by default, schedules ``constant`` /
 ``invscaling`` λ_t = λ₀ / (t + 1)^power_t with t the rows seen / ``adaptive``),
 ``"adam"`` (β₁, β₂, ε) and ``"rmsprop"`` (ρ = 0.9, ε), the library's
-optimizers.  The library's Adam adds ε to √ŝ (bias-corrected) where
-scikit-learn adds it to √s, a difference of a factor √(1-β₂ᵗ) on ε only.
+optimizers in their Keras form, which add ε to √s (the second moment
+before bias correction) as scikit-learn does.
 There is no ``"lbfgs"``.  ``dtype`` (float64, or float32 for speed) is the
 type of the weights and of the data inside.
 
