@@ -100,7 +100,9 @@ def test_expected_gradients_of_a_linear_model():
     w = layer.weight.data[:, 0]
     e = expected_gradients(layer, x, background, samples=400, seed=0)
     # Each draw contributes (x − b) · w exactly, so the estimate is w (x − mean of the drawn rows) ...
-    draws = background[np.random.default_rng(0).integers(40, size=(3, 400))]
+    # (row i draws its background rows from its own stream: SeedSequence(seed, spawn_key=(i,))).
+    draws = background[[np.random.default_rng(np.random.SeedSequence(0, spawn_key=(i,))).integers(40, size=400)
+                        for i in range(3)]]
     np.testing.assert_allclose(e.values, w * (x - draws.mean(axis=1)), rtol=1e-10, atol=1e-12)
     # ... and its expectation the closed form w (x − E b), within the stated error.
     closed = w * (x - background.mean(axis=0))
