@@ -233,12 +233,14 @@ class SweepResult:
         key = "val_loss" if "val_loss" in keys else ("loss" if "loss" in keys else (keys[0] if keys else None))
         if key is None:
             return f"SweepResult of {len(self.runs)} runs"
-        finals = self.final(key)
+        with np.errstate(invalid="ignore", over="ignore"):  # a diverged run shows as inf or nan
+            finals = self.final(key)
+            rows = [(np.mean(row), np.std(row, ddof=1) if len(row) > 1 else None) for row in finals]
         lines = [f"{len(self.points)} grid points x {len(self.seeds)} seeds; final {key}, mean ± std over seeds:"]
-        for params, row in zip(self.points, finals):
+        for params, (mean, std) in zip(self.points, rows):
             label = ", ".join(f"{name}={value!r}" for name, value in params.items()) or "(no parameters)"
-            spread = f" ± {np.std(row, ddof=1):.4g}" if len(row) > 1 else ""
-            lines.append(f"  {label}: {np.mean(row):.4g}{spread}")
+            spread = "" if std is None else f" ± {std:.4g}"
+            lines.append(f"  {label}: {mean:.4g}{spread}")
         return "\n".join(lines)
 
     def __repr__(self):
