@@ -167,7 +167,9 @@ def expected_gradients(model, x, background, samples=200, seed=None, output=None
     own stream ``np.random.default_rng(SeedSequence(seed, spawn_key=(i,)))``
     (:func:`autograd_mlp.parallel.task_generator`; ``seed`` None, a
     non-negative int, a SeedSequence or a Generator), so a seed gives the
-    same values whatever ``n_jobs`` and ``batch_size``.
+    same values whatever ``n_jobs`` and ``batch_size``.  (This rule replaced
+    one generator drawing for all rows at once: a seed now gives other,
+    equally valid, estimates than before it.)
     """
     f, x, names, batch_size = _prepare(model, x, feature_names, batch_size)
     background = as_matrix("background", background, features=x.shape[1])

@@ -171,9 +171,11 @@ def permutation_shapley(model, x, background, n_permutations=64, antithetic=True
     Orders are drawn independently for each row, from the row's own stream:
     row i (its index in x) uses ``np.random.default_rng(SeedSequence(seed,
     spawn_key=(i,)))`` (:func:`autograd_mlp.parallel.task_generator`) and
-    takes each order as the ranks of M uniform numbers.  So a seed gives the
-    same values whatever ``n_jobs`` and ``batch_size``, and a row's values do
-    not depend on the rows explained with it.
+    takes each order as the ranks of M uniform numbers.  So a row's values
+    depend only on the seed and its index: the same whatever ``n_jobs`` and
+    ``batch_size`` (and the same for the first rows of a longer x).  This
+    rule replaced one generator drawing for all rows at once: a seed now
+    gives other (equally valid) estimates than before it.
 
     Error: the estimate is the mean of T = ``n_permutations`` independent
     samples, so its standard error is s_i / √T with s_i the sample standard
