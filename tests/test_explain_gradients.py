@@ -103,7 +103,9 @@ def test_expected_gradients_of_a_linear_model():
     w = layer.weight.data[:, 0]
     e = expected_gradients(layer, x, background, samples=400, seed=0)
     # Each draw contributes (x − b) · w exactly, so the estimate is w (x − mean of the drawn rows) ...
-    draws = background[np.random.default_rng(0).integers(40, size=(3, 400))]
+    # (row i draws its background rows from its own stream: SeedSequence(seed, spawn_key=(i,))).
+    draws = background[[np.random.default_rng(np.random.SeedSequence(0, spawn_key=(i,))).integers(40, size=400)
+                        for i in range(3)]]
     np.testing.assert_allclose(e.values, w * (x - draws.mean(axis=1)), rtol=1e-10, atol=1e-12)
     # ... and its expectation the closed form w (x − E b), within the stated error.
     closed = w * (x - background.mean(axis=0))
@@ -210,3 +212,36 @@ def test_any_function_of_values_with_one_number_per_row():
     ig = integrated_gradients(f, x, steps=1, rule="midpoint")  # the integrand is linear in α
     np.testing.assert_allclose(ig.values, x * x)
     assert ig.values.shape == (2, 3) and ig.base_values.shape == (2,)
+
+
+# ------------------------------------------------------------------ workers
+def test_workers_give_the_values_of_one_worker():
+    pytest.importorskip("joblib")
+    rng = np.random.default_rng(14)
+    model = mlp(rng, 3, (5,), 2, "tanh")
+    x, background = rng.normal(size=(7, 3)), rng.normal(size=(5, 3))
+    calls = {
+        "integrated": lambda **kw: integrated_gradients(model, x, baseline=background[0], steps=6, **kw),
+        "expected": lambda **kw: expected_gradients(model, x, background, samples=9, seed=2, **kw),
+        "gradient_x_input": lambda **kw: gradient_x_input(model, x, **kw),
+        "saliency": lambda **kw: saliency(model, x, output=1, **kw),
+    }
+    for name, call in calls.items():
+        alone, spread = call(n_jobs=1), call(n_jobs=3)
+        np.testing.assert_allclose(spread.values, alone.values, rtol=0, atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(spread.output_values, alone.output_values, rtol=0, atol=1e-12, err_msg=name)
+        if alone.std_errors is not None:
+            np.testing.assert_allclose(spread.std_errors, alone.std_errors, rtol=0, atol=1e-12, err_msg=name)
+    with pytest.raises(TypeError, match="n_jobs"):
+        saliency(model, x, n_jobs=2.0)
+
+
+def test_expected_gradients_of_a_row_depend_only_on_the_seed_and_its_index():
+    rng = np.random.default_rng(15)
+    model = mlp(rng, 3, (4,), 1, "tanh")
+    x, background = rng.normal(size=(5, 3)), rng.normal(size=(6, 3))
+    whole = expected_gradients(model, x, background, samples=7, seed=5)
+    first_rows = expected_gradients(model, x[:3], background, samples=7, seed=5, batch_size=4)
+    np.testing.assert_allclose(first_rows.values, whole.values[:3], rtol=0, atol=1e-12)
+    other_seed = expected_gradients(model, x, background, samples=7, seed=6)
+    assert not np.allclose(other_seed.values, whole.values)

@@ -276,3 +276,49 @@ def test_weights_sum_to_one_over_coalition_sizes():
     """The Shapley weights: Σ_s C(M−1, s) s!(M−s−1)!/M! = 1, what efficiency rests on."""
     for m in range(1, 13):
         assert math.isclose(sum(math.comb(m - 1, s) / (m * math.comb(m - 1, s)) for s in range(m)), 1.0)
+
+
+# ------------------------------------------------------------------ workers
+def test_workers_give_the_values_of_one_worker():
+    pytest.importorskip("joblib")
+    rng = np.random.default_rng(12)
+    model = mlp(rng, 4, (6,), 2, "tanh", "sigmoid")
+    x, b = rng.normal(size=(7, 4)), rng.normal(size=(5, 4))
+    exact = shapley_values(model, x, b, n_jobs=1)
+    sampled = permutation_shapley(model, x, b, n_permutations=6, seed=4, n_jobs=1)
+    for n_jobs in (2, 3):
+        other = shapley_values(model, x, b, n_jobs=n_jobs)
+        np.testing.assert_allclose(other.values, exact.values, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(other.base_values, exact.base_values, rtol=0, atol=1e-12)
+        again = permutation_shapley(model, x, b, n_permutations=6, seed=4, n_jobs=n_jobs)
+        np.testing.assert_allclose(again.values, sampled.values, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(again.std_errors, sampled.std_errors, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="n_jobs"):
+        shapley_values(model, x, b, n_jobs=0)
+
+
+def test_a_rows_sampled_orders_depend_only_on_the_seed_and_its_index():
+    rng = np.random.default_rng(13)
+    model = mlp(rng, 5, (6,), 1, "relu")
+    x, b = rng.normal(size=(6, 5)), rng.normal(size=(4, 5))
+    whole = permutation_shapley(model, x, b, n_permutations=5, antithetic=False, seed=9)
+    first_rows = permutation_shapley(model, x[:2], b, n_permutations=5, antithetic=False, seed=9, batch_size=3)
+    np.testing.assert_allclose(first_rows.values, whole.values[:2], rtol=0, atol=1e-12)
+    # Row 4 with its own stream, found by hand: the ranks of uniforms from SeedSequence(9, spawn_key=(4,)).
+    orders = np.random.default_rng(np.random.SeedSequence(9, spawn_key=(4,))).random((5, 5)).argsort(axis=1)
+    row = x[4]
+    samples = []
+    for order in orders:
+        mask, previous, sample = np.zeros(5, dtype=bool), predict(model, b).mean(), np.zeros(5)
+        for feature in order:
+            mask[feature] = True
+            value = predict(model, np.where(mask, row, b)).mean()
+            sample[feature], previous = value - previous, value
+        samples.append(sample)
+    np.testing.assert_allclose(whole.values[4], np.mean(samples, axis=0), rtol=0, atol=1e-12)
+    # A generator as the seed: its state decides, and it advances.
+    gen = np.random.default_rng(1)
+    a = permutation_shapley(model, x, b, n_permutations=3, seed=gen)
+    assert not np.array_equal(a.values, permutation_shapley(model, x, b, n_permutations=3, seed=gen).values)
+    np.testing.assert_array_equal(a.values, permutation_shapley(model, x, b, n_permutations=3,
+                                                                seed=np.random.default_rng(1)).values)

@@ -237,3 +237,19 @@ def test_learning_rates_make_model_must_return_a_module():
     x, y = regression_data()
     with pytest.raises(TypeError, match="Module"):
         compare_learning_rates(lambda: "model", x, y, [0.1], epochs=1)
+
+
+def test_learning_rates_on_workers_give_the_same_curves_and_leave_the_global_generator_alone():
+    pytest.importorskip("joblib")
+    from autograd_mlp.nn import init
+
+    x, y = regression_data()
+    kwargs = dict(epochs=4, batch_size=8, seed=3)
+    init.set_seed(11)
+    expected_next = np.random.default_rng(11).random()
+    alone, _ = compare_learning_rates(small_model, x, y, [0.01, 0.1, 0.3], n_jobs=1, **kwargs)
+    assert init.generator().random() == expected_next  # the runs drew from generators of their own
+    spread, _ = compare_learning_rates(small_model, x, y, [0.01, 0.1, 0.3], n_jobs=2, **kwargs)
+    assert spread == alone
+    with pytest.raises(ValueError, match="n_jobs"):
+        compare_learning_rates(small_model, x, y, [0.1], n_jobs=0)

@@ -16,7 +16,12 @@
 * :func:`plot_importance`, :func:`plot_summary`, :func:`plot_waterfall` —
   matplotlib figures (``pip install autograd_mlp[plot]``).
 
-Every function returns an :class:`Explanation`.
+Every function returns an :class:`Explanation`, and takes ``n_jobs`` to
+split the rows across workers through joblib (a Dask or Ray cluster inside
+``joblib.parallel_backend(...)``; see :mod:`autograd_mlp.parallel`): exact
+methods give one worker's values up to rounding, sampled ones the same
+values for a seed, since row i draws from its own stream
+``SeedSequence(seed, spawn_key=(i,))``.
 """
 
 from .explanation import Explanation

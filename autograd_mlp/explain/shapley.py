@@ -26,7 +26,8 @@ import math
 
 import numpy as np
 
-from .._checks import positive_int, rng as make_rng, whole_number
+from .._checks import positive_int, whole_number
+from ..parallel import check_n_jobs, map_rows, seed_sequence, task_generator
 from ._model import ModelFunction, as_matrix, feature_names_for
 from .explanation import Explanation
 
@@ -70,7 +71,8 @@ def _coalition_values(f, x, rows, masks, background, batch_size):
     return result
 
 
-def shapley_values(model, x, background, output=None, feature_names=None, batch_size=DEFAULT_BATCH_SIZE):
+def shapley_values(model, x, background, output=None, feature_names=None, batch_size=DEFAULT_BATCH_SIZE,
+                   n_jobs=None):
     """Exact interventional Shapley values by enumerating all 2^M feature coalitions.
 
     Coalition S is the bit mask Σ_{j∈S} 2^j.  For each row of x, the 2^M
@@ -98,6 +100,11 @@ def shapley_values(model, x, background, output=None, feature_names=None, batch_
     feature_names : sequence of M str, optional
     batch_size : int
         Model rows per call (at least one coalition's B rows).
+    n_jobs : int or None
+        Workers the rows are split across (:mod:`autograd_mlp.parallel`):
+        1 here, -1 every CPU, None 1 unless a ``joblib.parallel_backend``
+        block says otherwise.  The values equal one worker's up to rounding
+        (a different batching may round differently, within 1e-12).
 
     Returns
     -------
@@ -108,7 +115,8 @@ def shapley_values(model, x, background, output=None, feature_names=None, batch_
     the same values by sampling.
     """
     f, x, background, names, batch_size = _prepare(model, x, background, feature_names, batch_size)
-    n, m = x.shape
+    n_jobs = check_n_jobs(n_jobs)
+    m = x.shape[1]
     if m > MAX_EXACT_FEATURES:
         raise ValueError(
             f"exact Shapley values enumerate 2^M coalitions and accept at most {MAX_EXACT_FEATURES} "
@@ -117,6 +125,16 @@ def shapley_values(model, x, background, output=None, feature_names=None, batch_
         )
     fx = f(x)
     f.check_output(output)
+    phi, base = map_rows(_exact_rows, (x,), (model, background, batch_size), n_jobs)
+    values, (base, fx), _ = f.finish(output, phi, (base, fx))
+    return Explanation(values, base, x, names, "exact_shapley", output_values=fx,
+                       extra={"background_rows": len(background)})
+
+
+def _exact_rows(start, x, model, background, batch_size):
+    """φ (n, M, K) and v(∅) (n, K) for the rows of ``x``: the work of :func:`shapley_values`."""
+    n, m = x.shape
+    f = ModelFunction(model, m)
     coalitions = 1 << m
     codes = np.arange(coalitions)
     table = (codes[:, None] >> np.arange(m)) & 1 == 1  # (2^M, M): feature j in coalition code
@@ -131,13 +149,11 @@ def shapley_values(model, x, background, output=None, feature_names=None, batch_
         without = codes[~table[:, i]]
         with_i = without | (1 << i)
         phi[:, i, :] = np.einsum("c,nck->nk", weights[sizes[without]], v[:, with_i, :] - v[:, without, :])
-    values, (base, fx), _ = f.finish(output, phi, (v[:, 0, :], fx))
-    return Explanation(values, base, x, names, "exact_shapley", output_values=fx,
-                       extra={"background_rows": len(background)})
+    return phi, v[:, 0, :]
 
 
 def permutation_shapley(model, x, background, n_permutations=64, antithetic=True, seed=None, output=None,
-                        feature_names=None, batch_size=DEFAULT_BATCH_SIZE):
+                        feature_names=None, batch_size=DEFAULT_BATCH_SIZE, n_jobs=None):
     """Shapley values estimated by sampling feature orders, with a standard error for each.
 
     For a uniformly random order π of the features, add them one by one to an
@@ -151,8 +167,16 @@ def permutation_shapley(model, x, background, n_permutations=64, antithetic=True
     With ``antithetic=True`` each sampled order is also walked backwards and
     the two contributions are averaged into one sample; the reversed order
     tends to err the other way, which lowers the variance (for M = 2 the pair
-    is both orders, and the result is exact).  Orders are drawn
-    independently for each row.
+    is both orders, and the result is exact).
+
+    Orders are drawn independently for each row, from the row's own stream:
+    row i (its index in x) uses ``np.random.default_rng(SeedSequence(seed,
+    spawn_key=(i,)))`` (:func:`autograd_mlp.parallel.task_generator`) and
+    takes each order as the ranks of M uniform numbers.  So a row's values
+    depend only on the seed and its index: the same whatever ``n_jobs`` and
+    ``batch_size`` (and the same for the first rows of a longer x).  This
+    rule replaced one generator drawing for all rows at once: a seed now
+    gives other (equally valid) estimates than before it.
 
     Error: the estimate is the mean of T = ``n_permutations`` independent
     samples, so its standard error is s_i / √T with s_i the sample standard
@@ -164,15 +188,31 @@ def permutation_shapley(model, x, background, n_permutations=64, antithetic=True
 
     Parameters are those of :func:`shapley_values`, plus ``n_permutations``
     (≥ 2, the number of independent samples), ``antithetic`` and ``seed``
-    (None, an int or a numpy Generator).
+    (None, a non-negative int, a numpy SeedSequence or Generator).
     """
     f, x, background, names, batch_size = _prepare(model, x, background, feature_names, batch_size)
     n_permutations = whole_number("n_permutations", n_permutations, minimum=2)
-    rng = make_rng("seed", seed)
-    n, m = x.shape
+    root = seed_sequence(seed)
+    n_jobs = check_n_jobs(n_jobs)
     fx = f(x)
     f.check_output(output)
-    base = np.broadcast_to(f(background).mean(axis=0), fx.shape).copy()
+    base_row = f(background).mean(axis=0)
+    mean, errors = map_rows(_permutation_rows, (x, fx),
+                                (model, background, base_row, root, n_permutations, bool(antithetic), batch_size),
+                                n_jobs)
+    base = np.broadcast_to(base_row, fx.shape).copy()
+    values, (base, fx), errors = f.finish(output, mean, (base, fx), errors)
+    return Explanation(values, base, x, names, "permutation_shapley", std_errors=errors, output_values=fx,
+                       extra={"n_permutations": n_permutations, "antithetic": bool(antithetic),
+                              "background_rows": len(background)})
+
+
+def _permutation_rows(start, x, fx, model, background, base_row, root, n_permutations, antithetic, batch_size):
+    """Mean and standard error (n, M, K) for the rows of ``x`` (rows start, start + 1, ... of the input), f(x) given."""
+    n, m = x.shape
+    f = ModelFunction(model, m)
+    base = np.broadcast_to(base_row, fx.shape)
+    streams = [task_generator(root, start + r) for r in range(n)]
     directions = 2 if antithetic else 1
     evaluations = max(1, n * directions * (m - 1) * len(background))
     group = max(1, min(n_permutations, batch_size // evaluations))
@@ -181,8 +221,10 @@ def permutation_shapley(model, x, background, n_permutations=64, antithetic=True
     count, mean, spread = 0, np.zeros((n, m, k)), np.zeros((n, m, k))
     while count < n_permutations:
         g = min(group, n_permutations - count)
-        # g independent orders for each row: (g, n, M), then each one reversed.
-        orders = rng.permuted(np.broadcast_to(np.arange(m), (g, n, m)), axis=2)
+        # g independent orders for each row, (g, n, M), then each one reversed.  A row's orders
+        # are the ranks of consecutive uniforms of its own stream, so how the draws are grouped
+        # (by batch_size, by the rows beside it) does not change them.
+        orders = np.stack([stream.random((g, m)) for stream in streams], axis=1).argsort(axis=2)
         orders = np.stack([orders, orders[..., ::-1]], axis=1) if antithetic else orders[:, None]
         ranks = np.empty_like(orders)
         np.put_along_axis(ranks, orders, np.broadcast_to(np.arange(m), orders.shape), axis=-1)
@@ -209,10 +251,7 @@ def permutation_shapley(model, x, background, n_permutations=64, antithetic=True
         count += g
 
     errors = np.sqrt(spread / (n_permutations - 1) / n_permutations)
-    values, (base, fx), errors = f.finish(output, mean, (base, fx), errors)
-    return Explanation(values, base, x, names, "permutation_shapley", std_errors=errors, output_values=fx,
-                       extra={"n_permutations": n_permutations, "antithetic": bool(antithetic),
-                              "background_rows": len(background)})
+    return mean, errors
 
 
 #: Another name for :func:`permutation_shapley`.

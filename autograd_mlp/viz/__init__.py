@@ -5,7 +5,7 @@
 * :func:`plot_model` — one box per layer, like ``keras.utils.plot_model``.
 * :func:`render`, :func:`save_source` — write a drawing (PNG, SVG, PDF, DOT).
 * :func:`plot_history`, :func:`plot_decision_boundary`,
-  :func:`compare_learning_rates` — matplotlib figures (``pip install autograd_mlp[plot]``).
+  :func:`compare_learning_rates`, :func:`plot_sweep` — matplotlib figures (``pip install autograd_mlp[plot]``).
 
 The Graphviz drawings are ``graphviz.Digraph`` objects: building them needs
 only the Python package, turning them into images needs the ``dot`` program
@@ -20,7 +20,7 @@ from __future__ import annotations
 from .graph import count_values, draw_graph
 from .layers import plot_model
 from .network import draw_network
-from .plots import compare_learning_rates, plot_decision_boundary, plot_history, save_figure
+from .plots import compare_learning_rates, plot_decision_boundary, plot_history, plot_sweep, save_figure
 from .. import _display
 from . import rendering
 from .rendering import GraphvizNotFoundError, dot_available, render, save_source, to_svg
@@ -38,6 +38,7 @@ __all__ = [
     "plot_history",
     "plot_decision_boundary",
     "compare_learning_rates",
+    "plot_sweep",
     "save_figure",
     "value_svg",
     "module_svg",

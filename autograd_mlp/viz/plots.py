@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
+import warnings
 
 import numpy as np
 
@@ -21,9 +23,10 @@ from .._checks import numeric_array, positive_int, real_number, whole_number
 from ..engine import Value, no_grad
 from ..nn import init
 from ..nn.module import Module
+from ..parallel import check_n_jobs, parallel_map
 from .rendering import RENDER_FORMATS, atomic_write, file_format
 
-__all__ = ["plot_history", "plot_decision_boundary", "compare_learning_rates", "save_figure"]
+__all__ = ["plot_history", "plot_decision_boundary", "compare_learning_rates", "plot_sweep", "save_figure"]
 
 # The course's colours: class 0 red, class 1 green; further classes after them.
 #: A run whose loss grows past this multiple of its first epoch's loss has diverged.
@@ -294,17 +297,38 @@ def _train_curve(model, x, y, loss_fn, opt, epochs, batch_size, rng):
     return curve
 
 
+def _rate_run(task):
+    """One learning rate's curve, in whichever worker gets it, every draw from ``default_rng(seed)``."""
+    make_model, rate, inputs, targets, loss_fn, opt_class, epochs, batch_size, seed = task
+    # The thread's own generator for the initial weights (and Dropout): the same draws as
+    # set_seed(seed) would give, without reseeding the process's generator under other runs.
+    with init.using_generator(np.random.default_rng(seed)):
+        model = make_model()
+        if not isinstance(model, Module):
+            raise TypeError(f"make_model must return a Module, got {type(model).__name__}")
+        opt = opt_class(model.parameters(), learning_rate=rate)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _train_curve(model, inputs, targets, loss_fn, opt, epochs, batch_size, np.random.default_rng(seed))
+
+
 def compare_learning_rates(make_model, x, y, learning_rates, loss="mse", epochs=50, batch_size=None,
-                           optimizer="sgd", to_file=None, seed=0):
+                           optimizer="sgd", to_file=None, seed=0, n_jobs=None):
     """Train a fresh model per learning rate and plot the loss curves together.
 
     The course's picture: too low a rate converges slowly, too high a rate
     oscillates or diverges, an adequate one drops fast and settles.  Every
-    run starts from the same initial weights (``set_seed(seed)`` before each
-    ``make_model()``) and sees the batches in the same order, so the rate is
-    the only difference.  Training is the plain loop — forward, loss,
+    run starts from the same initial weights (each ``make_model()`` draws from
+    its own ``np.random.default_rng(seed)``, as after ``set_seed(seed)``,
+    through ``nn.init.using_generator``) and sees the batches in the same
+    order, so the rate is the only difference.  Training is the plain loop — forward, loss,
     ``backward()``, optimizer ``step()`` — over ``epochs`` passes in
     mini-batches of ``batch_size`` (None: the whole set each step).
+
+    ``n_jobs`` trains the rates on that many workers
+    (:mod:`autograd_mlp.parallel`: 1 here, -1 every CPU, None 1 unless a
+    ``joblib.parallel_backend`` block says otherwise); each run has its own
+    generators, so the curves do not depend on it.  ``make_model`` is sent
+    to the workers pickled (cloudpickle: a local function will do).
 
     Returns ``(curves, figure)`` with ``curves[rate]`` the mean loss of each
     epoch (NaN after a divergence).
@@ -323,18 +347,12 @@ def compare_learning_rates(make_model, x, y, learning_rates, loss="mse", epochs=
     if inputs.ndim == 0 or targets.ndim == 0 or inputs.shape[0] != targets.shape[0] or inputs.shape[0] == 0:
         raise ValueError(f"x and y must have the same number of rows (at least one), got shapes "
                          f"{inputs.shape} and {targets.shape}")
+    n_jobs = check_n_jobs(n_jobs)
+    np.random.default_rng(seed)  # a bad seed fails here, before any training
     Figure = _figure_class()
 
-    curves = {}
-    for rate in rates:
-        init.set_seed(seed)
-        model = make_model()
-        if not isinstance(model, Module):
-            raise TypeError(f"make_model must return a Module, got {type(model).__name__}")
-        opt = opt_class(model.parameters(), learning_rate=rate)
-        with np.errstate(over="ignore", invalid="ignore"):
-            curves[rate] = _train_curve(model, inputs, targets, loss_fn, opt, int(epochs), batch_size,
-                                        np.random.default_rng(seed))
+    tasks = [(make_model, rate, inputs, targets, loss_fn, opt_class, int(epochs), batch_size, seed) for rate in rates]
+    curves = dict(zip(rates, parallel_map(_rate_run, tasks, n_jobs)))
 
     fig = Figure(figsize=(6.4, 4.2), layout="constrained")
     ax = fig.subplots()
@@ -365,3 +383,56 @@ def compare_learning_rates(make_model, x, y, learning_rates, loss="mse", epochs=
     if to_file is not None:
         save_figure(fig, to_file)
     return curves, fig
+
+
+# ------------------------------------------------------------------ sweeps
+def plot_sweep(result, key="loss", to_file=None):
+    """The curves of a sweep (``autograd_mlp.sweep.sweep``): ``key`` per epoch, one line per grid point.
+
+    Each line is the mean over the point's seeds, in a band from the lowest
+    to the highest seed's value; runs that stopped early (or diverged) count
+    only for the epochs they have.  Returns the Figure.
+    """
+    _check_to_file(to_file)
+    runs = getattr(result, "runs", None)
+    points = getattr(result, "points", None)
+    if runs is None or points is None:
+        raise TypeError(f"plot_sweep expects the result of sweep(), got {type(result).__name__}")
+    if key not in result.keys():
+        raise ValueError(f"plot_sweep: no {key!r} in the runs' histories; they record {result.keys()}")
+    Figure = _figure_class()
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    ax = fig.subplots()
+    shown = []
+    for params in points:
+        curves = [run.history[key] for run in result.runs_at(params)]
+        length = max(len(c) for c in curves)
+        table = np.full((len(curves), length), np.nan)
+        for row, curve in zip(table, curves):
+            row[:len(curve)] = curve
+        table[~np.isfinite(table)] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN epochs: every seed stopped
+            mean, low, high = np.nanmean(table, axis=0), np.nanmin(table, axis=0), np.nanmax(table, axis=0)
+        epochs = np.arange(1, length + 1)
+        label = ", ".join(f"{name}={value:g}" if isinstance(value, numbers.Real) and not isinstance(value, bool)
+                          else f"{name}={value}" for name, value in params.items()) or "run"
+        (line,) = ax.plot(epochs, mean, label=label)
+        if len(curves) > 1:
+            ax.fill_between(epochs, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+        shown.extend(v for v in mean if math.isfinite(v))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(key)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if shown and min(shown) > 0 and max(shown) / min(shown) > 100:
+        ax.set_yscale("log")  # curves that differ by orders of magnitude stay readable
+    seeds = len(result.seeds)
+    ax.set_title(f"Sweep: {len(points)} grid points" + (f", mean of {seeds} seeds (band: lowest to highest)"
+                                                         if seeds > 1 else ""))
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    if to_file is not None:
+        save_figure(fig, to_file)
+    return fig
