@@ -7,7 +7,8 @@ A progress line is made of four parts, in this order::
 
 When the line is wider than the terminal, the parts that only decorate go
 first, in this order: the bar shrinks (down to ``MIN_BAR_WIDTH`` cells), the
-timing loses its last pieces (the ETA, then the elapsed time), the count of a
+timing loses its first pieces (the elapsed time, then the estimate of the time
+left: while training, what is left matters more), the count of a
 stream loses its rate and then itself, and the bar goes.  If the head and the
 metrics still do not fit, the metrics that do not fit after the status go to
 the next lines, wrapped between two metrics, never inside one.  Of the
@@ -51,15 +52,15 @@ def status_variants(head, fraction=None, count=(), timing=(), bar_width=BAR_WIDT
 
     ``fraction`` is the part of the work done (None: no bar), ``count`` the
     texts shown instead of a bar for a stream of unknown length, ``timing``
-    the elapsed time and the estimate of the time left.  The last variant is
-    the head alone.
+    the elapsed time and the estimate of the time left, dropped in that
+    order.  The last variant is the head alone.
     """
     count, timing = list(count), list(timing)
     widths = range(bar_width, min_bar_width - 1, -1) if fraction is not None else [0]
     variants = [_status(head, width, fraction, count, timing) for width in widths]
     narrowest = widths[-1]
-    for keep in range(len(timing) - 1, -1, -1):
-        variants.append(_status(head, narrowest, fraction, count, timing[:keep]))
+    for drop in range(1, len(timing) + 1):
+        variants.append(_status(head, narrowest, fraction, count, timing[drop:]))
     for keep in range(len(count) - 1, -1, -1):
         variants.append(_status(head, narrowest, fraction, count[:keep], []))
     variants.append(head)

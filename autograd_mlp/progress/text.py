@@ -52,7 +52,7 @@ def format_rate(count, seconds, unit="batch", units="batches"):
     if count <= 0 or not seconds > 0:
         return ""
     per_second = count / seconds
-    if per_second >= 100:
+    if per_second >= 99.95:  # what .1f would write as 100.0
         return f"{per_second:.0f} {units}/s"
     if per_second >= 1:
         return f"{per_second:.1f} {units}/s"
