@@ -237,6 +237,8 @@ def test_verbose_auto_is_1_and_other_values_are_refused():
             callbacks.ProgbarLogger(verbose=bad)
     with pytest.raises(ValueError, match="interval"):
         callbacks.ProgbarLogger(interval=-1)
+    with pytest.raises(TypeError, match="interval must be a number of seconds, got str"):
+        callbacks.ProgbarLogger(interval="fast")
 
 
 # ---------------------------------------------------------------- a stream of unknown length

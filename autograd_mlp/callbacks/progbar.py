@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import time
 
@@ -69,6 +70,8 @@ class ProgbarLogger(Callback):
         if isinstance(verbose, bool) or verbose not in (1, 2):
             raise ValueError(f"ProgbarLogger verbose must be 1, 2 or 'auto', got {verbose!r} "
                              f"(for no progress at all, fit(verbose=0) adds no ProgbarLogger)")
+        if isinstance(interval, bool) or not isinstance(interval, numbers.Real):
+            raise TypeError(f"ProgbarLogger interval must be a number of seconds, got {type(interval).__name__}")
         interval = float(interval)
         if not interval >= 0:
             raise ValueError(f"ProgbarLogger interval must be a number of seconds >= 0, got {interval!r}")
