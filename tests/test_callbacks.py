@@ -396,54 +396,6 @@ def test_number_and_duration_formats():
     assert cb._format_duration(3725) == "1:02:05"
 
 
-def test_progress_bar_line_is_padded_over_a_longer_previous_line(capsys):
-    bar = cb.ProgbarLogger(verbose=1)
-    bar.set_params({"epochs": 2, "initial_epoch": 0})
-    bar.on_train_begin()
-    bar._dynamic = True
-    bar.on_epoch_end(0, {"loss": 0.5, "a_long_metric_name": 0.25})
-    bar.on_epoch_end(1, {"loss": 0.4})
-    bar.on_train_end()
-    out = capsys.readouterr().out
-    first, second = out.rstrip("\n").split("\r")[1:]
-    assert len(second) >= len(first)
-    assert second.rstrip().endswith("loss: 0.4000")
-
-
-def test_progress_bar_draws_the_final_epoch_after_an_early_stop(capsys):
-    bar = cb.ProgbarLogger(verbose=1)
-    bar.set_params({"epochs": 100, "initial_epoch": 0})
-    bar.on_train_begin()
-    bar._dynamic = False
-    for epoch in range(4):
-        bar.on_epoch_end(epoch, {"loss": 1.0})
-    bar.on_train_end()
-    out = capsys.readouterr().out
-    assert out.split("\r")[-1].startswith("Epoch 4/100")
-    assert out.endswith("\n")
-
-
-def test_progbar_logger_rejects_verbose_0():
-    with pytest.raises(ValueError):
-        cb.ProgbarLogger(verbose=0)
-
-
-def test_progress_bar_fits_a_narrow_terminal(capsys):
-    bar = cb.ProgbarLogger(verbose=1)
-    bar.set_params({"epochs": 3, "initial_epoch": 0})
-    bar.on_train_begin()
-    bar._dynamic, bar._terminal_width = True, 60
-    logs = {"loss": 0.5, "binary_accuracy": 0.75, "val_loss": 0.6, "val_binary_accuracy": 0.7}
-    for epoch in range(3):
-        bar._last_draw = -math.inf
-        bar.on_epoch_end(epoch, logs)
-    bar.on_train_end()
-    pieces = capsys.readouterr().out.rstrip("\n").split("\r")[1:]
-    assert len(pieces) == 3
-    assert all(len(piece) <= 59 for piece in pieces)
-    assert pieces[-1].startswith("Epoch 3/3 [" + "=" * 10 + "]") and pieces[-1].endswith("...")
-
-
 def test_a_type_error_inside_a_schedule_is_not_swallowed():
     def broken(epoch, lr):
         raise TypeError("a mistake inside the schedule")

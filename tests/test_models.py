@@ -459,38 +459,6 @@ def test_model_mixin_works_for_a_custom_module():
 
 
 # ---------------------------------------------------------------- progress output
-def test_verbose_1_draws_one_bar_in_place(capsys):
-    x, y = course_data(20)
-    net = compiled_network()
-    capsys.readouterr()
-    net.fit(x, y, epochs=200, batch_size=20, validation_split=0.25, verbose=1)
-    out = capsys.readouterr().out
-    assert out.count("\n") <= 2
-    assert out.endswith("\n")
-    assert "\r" in out
-    # not a terminal: about one redraw per tenth of the epochs
-    assert out.count("\r") <= 12
-    last = out.rstrip("\n").split("\r")[-1]
-    assert last.startswith("Epoch 200/200 [" + "=" * 30 + "]")
-    assert "loss:" in last and "binary_accuracy:" in last and "val_loss:" in last
-
-
-def test_verbose_1_on_a_terminal_redraws_at_most_ten_times_a_second(capsys, monkeypatch):
-    monkeypatch.setattr(callbacks, "_is_dynamic", lambda stream: True)
-    clock = iter(np.arange(0.0, 100.0, 0.01))  # each reading 10 ms later
-    monkeypatch.setattr(callbacks.ProgbarLogger, "clock", staticmethod(lambda: float(next(clock))))
-    x, y = course_data(20)
-    net = compiled_network()
-    capsys.readouterr()
-    net.fit(x, y, epochs=200, batch_size=20, verbose=1)
-    out = capsys.readouterr().out
-    # one clock reading per epoch: 200 epochs span 2 s, so about 20 redraws
-    assert 10 <= out.count("\r") <= 25
-    assert out.count("\n") == 1
-    assert "Epoch 200/200" in out.split("\r")[-1]
-    assert "ETA" in out
-
-
 def test_verbose_2_prints_one_line_per_epoch(capsys):
     x, y = course_data(20)
     net = compiled_network()

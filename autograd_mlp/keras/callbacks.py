@@ -5,13 +5,15 @@ from ..callbacks import (
     CSVLogger,
     EarlyStopping,
     History,
+    LambdaCallback,
     LearningRateScheduler,
     ModelCheckpoint,
     ProgbarLogger,
+    ReduceLROnPlateau,
     TerminateOnNaN,
 )
 
 __all__ = [
     "Callback", "History", "ProgbarLogger", "EarlyStopping", "LearningRateScheduler",
-    "ModelCheckpoint", "CSVLogger", "TerminateOnNaN",
+    "ReduceLROnPlateau", "ModelCheckpoint", "CSVLogger", "TerminateOnNaN", "LambdaCallback",
 ]
