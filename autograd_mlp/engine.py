@@ -3,9 +3,11 @@
 A ``Value`` wraps a Python float (a scalar, as cheap as a node in a drawing of
 one neuron should be) or a numpy array of any shape (for real training).  Every
 operation on Values returns a new Value that remembers its parents, the
-operation that made it and any static context (an axis, an index).  The rules
-that differentiate each operation live in :mod:`autograd_mlp.ops`; this module
-only walks the graph.
+operation that made it and any static context (an axis, an index).  This
+module holds the node and walks the graph; the operations themselves — each
+one's forward, gradient rules, drawing name and the method or operator that
+reaches it — are defined together in :mod:`autograd_mlp.ops`, which installs
+them on ``Value`` when the package is imported (see the table in the class).
 
 Reverse mode in one paragraph: for a scalar output L and a node z = f(x, y),
 the *adjoint* ḡ_z = dL/dz is known once every consumer of z has been
@@ -35,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import numbers
+import threading
 
 import numpy as np
 
@@ -48,24 +51,43 @@ __all__ = [
     "value_and_grad",
 ]
 
-# Whether operations record the graph.  A module-level flag (not thread-local):
-# this library trains on one thread.
-_grad_enabled = True
+class _ThreadState(threading.local):
+    """The engine's state that belongs to one thread, as PyTorch's grad mode does.
+
+    ``grad_enabled``: whether operations record the graph (a ``no_grad()``
+    block in one thread leaves training in another untouched).
+    ``grad_depth``: how many grad()/value_and_grad() calls are evaluating
+    their f right now in this thread (see ``_grad_function``).
+    The class attributes are each new thread's starting values.
+    """
+
+    grad_enabled = True
+    grad_depth = 0
+
+
+_state = _ThreadState()
 
 
 def is_grad_enabled() -> bool:
-    """True when operations record the graph (outside ``no_grad()``)."""
-    return _grad_enabled
+    """True when operations record the graph in this thread (outside ``no_grad()``)."""
+    return _state.grad_enabled
 
 
 @contextlib.contextmanager
 def _set_grad_enabled(mode: bool):
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, mode
+    state = _state
+    previous, state.grad_enabled = state.grad_enabled, mode
     try:
         yield
     finally:
-        _grad_enabled = previous
+        state.grad_enabled = previous
+
+
+# The cyclic collector is one per process: threads pausing it share a count,
+# and the last one out restores the state the first one in found.
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
 
 
 @contextlib.contextmanager
@@ -75,17 +97,23 @@ def gc_paused():
     A graph of Values holds no reference cycles (a node refers to its parents,
     never to its children), so reference counting frees it and the cyclic
     collector has nothing to find in it.  Left on, the collections that many
-    small allocations trigger re-scan the growing graph again and again: a
-    100,000-node scalar chain's backward ran 2.3x slower.  The collector's
-    previous state is restored on exit.
+    small allocations trigger re-scan the growing graph again and again
+    (benchmarks/RESULTS.md, W5).  Safe with threads: the collector comes back
+    on (if it was on) only when no thread is inside a paused region any more.
     """
-    collecting = gc.isenabled()
-    gc.disable()
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
     try:
         yield
     finally:
-        if collecting:
-            gc.enable()
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def no_grad():
@@ -182,7 +210,7 @@ class Value:
         out.data = data
         out.grad = None
         out.name = None
-        if _grad_enabled:
+        if _state.grad_enabled:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
@@ -199,18 +227,22 @@ class Value:
     # ------------------------------------------------------------------ info
     @property
     def shape(self):
+        """The data's shape, ``()`` for a scalar."""
         return np.shape(self.data)
 
     @property
     def ndim(self):
+        """The number of axes."""
         return np.ndim(self.data)
 
     @property
     def size(self):
+        """The number of elements."""
         return int(np.size(self.data))
 
     @property
     def dtype(self):
+        """The data's numpy dtype (float64 for a Python float)."""
         return np.result_type(self.data)
 
     @property
@@ -225,6 +257,7 @@ class Value:
 
     @property
     def is_leaf(self):
+        """True for a node no recorded operation made (an input, a parameter, a constant)."""
         return self._op is None
 
     def item(self):
@@ -238,14 +271,17 @@ class Value:
         return np.asarray(self.data)
 
     def __float__(self):
+        """``float(v)``: the single element as a Python float (see :meth:`item`)."""
         return self.item()
 
     def __len__(self):
+        """``len(v)``: the length of the first axis (a 0-d Value has none)."""
         if self.ndim == 0:
             raise TypeError("len() of a 0-d Value")
         return self.shape[0]
 
     def __bool__(self):
+        """``bool(v)``: the truth of a single element; ambiguous (an error) for several."""
         # Without this, Python would test truth through __len__: a scalar Value
         # would raise "len() of a 0-d Value" and an array would be true by length.
         if np.size(self.data) != 1:
@@ -256,6 +292,7 @@ class Value:
         return bool(np.asarray(self.data).reshape(()))
 
     def __repr__(self):
+        """``Value(data, grad=..., name=...)`` with arrays abbreviated."""
         label = f", name={self.name!r}" if self.name else ""
         grad = "" if self.grad is None else f", grad={_format(self.grad)}"
         return f"Value({_format(self.data)}{grad}{label})"
@@ -266,26 +303,62 @@ class Value:
 
         return value_svg(self)
 
+    # ------------------------------------------------------------ operations
+    # Every differentiable operation is defined in autograd_mlp.ops beside its
+    # gradient rules and installed on this class from there (``installs``):
+    #
+    #   + - * / ** (and reflected), unary - +, @     ops/arithmetic.py
+    #   exp log tanh sigmoid relu abs sqrt softplus   ops/elementwise.py
+    #   sum mean max min logsumexp softmax            ops/reductions.py
+    #   reshape flatten transpose T broadcast_to
+    #   astype, v[index]                              ops/shaping.py
+    #
+    # help(Value) lists each with its formula and an example.
+
     # Comparisons compare data elementwise, like numpy, and are not
     # differentiable.  Hashing stays by identity so Values can key dicts.
     __hash__ = object.__hash__
 
     def __eq__(self, other):
+        """x == y on the data, elementwise (a bool or bool array; not differentiable).
+
+        Example: ``Value(2.0) == 2`` is ``True``.
+        """
         return self.data == _raw(other)
 
     def __ne__(self, other):
+        """x != y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) != 3`` is ``True``.
+        """
         return self.data != _raw(other)
 
     def __lt__(self, other):
+        """x < y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) < 3`` is ``True``.
+        """
         return self.data < _raw(other)
 
     def __le__(self, other):
+        """x <= y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) <= 2`` is ``True``.
+        """
         return self.data <= _raw(other)
 
     def __gt__(self, other):
+        """x > y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) > 3`` is ``False``.
+        """
         return self.data > _raw(other)
 
     def __ge__(self, other):
+        """x >= y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) >= 3`` is ``False``.
+        """
         return self.data >= _raw(other)
 
     # ------------------------------------------------------------ graph ops
@@ -340,6 +413,7 @@ class Value:
                     node._ctx = ()
 
     def __iter__(self):
+        """Iterate over the first axis: ``v[0], v[1], ...``, each a Value in the graph."""
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d Value")
         for i in range(self.shape[0]):
@@ -475,7 +549,14 @@ def _propagate(order, seed, create_graph):
         for i, parent in enumerate(parents):
             if not parent.requires_grad:
                 continue
-            gi = joint[i] if joint is not None else op.vjps[i](g, ans, *args, *ctx)
+            if joint is not None:
+                gi = joint[i]
+            else:
+                try:
+                    gi = op.vjps[i](g, ans, *args, *ctx)
+                except (ZeroDivisionError, OverflowError):
+                    # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
+                    gi = _in_numpy(op.vjps[i], g, ans, *args, *ctx)
             previous = peek(parent)
             if previous is None:
                 # A rule may hand back its input adjoint itself (``+``) or a
@@ -487,6 +568,12 @@ def _propagate(order, seed, create_graph):
             else:
                 pending[parent] = previous + gi
     return reached
+
+
+def _in_numpy(rule, *args):
+    """``rule(*args)`` with Python floats as numpy float64 (inf/nan and a warning instead of an exception)."""
+    out = rule(*(np.float64(a) if type(a) is float else a for a in args))
+    return float(out) if isinstance(out, np.generic) else out
 
 
 def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
@@ -509,19 +596,12 @@ def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
     return result
 
 
-# How many grad()/value_and_grad() calls are evaluating their f right now.
-# A call made inside another one (depth > 0) may differentiate a function
-# that captures the outer call's variables, which its own arguments cannot
-# reveal: it then builds its gradients as a graph, so the outer pass sees them.
-_grad_depth = 0
-
-
 def _grad_function(f, argnums, with_value):
     single = isinstance(argnums, int)
     nums = (argnums,) if single else tuple(argnums)
 
     def wrapped(*args, **kwargs):
-        global _grad_depth
+        state = _state
         original = args
         args = list(args)
         leaves = []
@@ -539,15 +619,18 @@ def _grad_function(f, argnums, with_value):
         # argument belongs to, as for a mixed partial) f may depend on nodes of
         # the outer graph: then the gradients must be built as a graph too, so
         # the outer pass sees them.
-        nested = _grad_depth > 0 or any(
+        # A call made inside another one (depth > 0) may differentiate a
+        # function that captures the outer call's variables, which its own
+        # arguments cannot reveal.
+        nested = state.grad_depth > 0 or any(
             isinstance(a, Value) and a.requires_grad for a in (*original, *kwargs.values())
         )
         with enable_grad():
-            _grad_depth += 1
+            state.grad_depth += 1
             try:
                 out = f(*args, **kwargs)
             finally:
-                _grad_depth -= 1
+                state.grad_depth -= 1
             if not isinstance(out, Value):
                 raise TypeError(f"grad() needs f to return a Value, got {type(out).__name__}")
             if np.size(out.data) != 1:
