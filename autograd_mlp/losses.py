@@ -41,6 +41,8 @@ elementwise nodes.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import ops
@@ -121,7 +123,7 @@ def mean_squared_error(y_true, y_pred):
     y = _targets(y_true, y_pred, "mean_squared_error")
     diff = (y_pred.data - y).ravel()
     loss = diff.dtype.type(diff @ diff / diff.size)
-    if not np.isfinite(loss):  # the labels are checked only then: a finite loss had finite labels
+    if not math.isfinite(loss):  # the labels are checked only then: a finite loss had finite labels
         _refuse_non_finite(y, "mean_squared_error")
     return MSE.record(loss, (y_pred,), (y,))
 
@@ -131,7 +133,7 @@ def mean_absolute_error(y_true, y_pred):
     y_pred = _prediction(y_pred, "mean_absolute_error")
     y = _targets(y_true, y_pred, "mean_absolute_error")
     loss = np.mean(np.abs(y_pred.data - y))
-    if not np.isfinite(loss):
+    if not math.isfinite(loss):
         _refuse_non_finite(y, "mean_absolute_error")
     return MAE.record(loss, (y_pred,), (y,))
 
