@@ -7,7 +7,7 @@ and optimizers in their own modules.
 
 from .engine import Value, enable_grad, grad, gradients, is_grad_enabled, no_grad, value_and_grad
 from . import ops
-from .ops import concatenate, stack, where
+from .ops import concatenate, primitive, stack, where
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from . import activations, losses, optim
 from . import nn
@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad", "gradients",
-    "concatenate", "stack", "where", "gradcheck", "numerical_grad", "GradcheckError",
+    "concatenate", "stack", "where", "primitive", "gradcheck", "numerical_grad", "GradcheckError",
     "activations", "losses", "optim", "nn", "Module", "Dense", "Dropout", "Sequential", "set_seed",
     "SGD", "Adam", "RMSprop", "ExponentialDecay", "StepDecay",
     "callbacks", "data", "metrics", "training", "Model", "History", "load_model",

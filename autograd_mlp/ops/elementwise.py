@@ -22,10 +22,6 @@ from .core import Op, installs, lift, math_or_numpy, raw, unbroadcast
 __all__ = ["exp", "log", "tanh", "sigmoid", "relu", "absolute", "sqrt", "softplus", "where"]
 
 
-def _record(op, data, x):
-    return Value._from_op(data, (x,), op)
-
-
 def _sigmoid_of(x):
     """σ(x) in a rule: the Value method under create_graph, else the stable forward."""
     return x.sigmoid() if isinstance(x, Value) else numeric.sigmoid(x)
@@ -43,7 +39,7 @@ def exp(x):
     Example: ``Value(0.0).exp()`` is ``Value(1.0)``.
     """
     x = lift(x)
-    return _record(EXP, _exp(x.data), x)
+    return Value._from_op(_exp(x.data), (x,), EXP)
 
 
 # z = log x        dz/dx = 1/x
@@ -58,7 +54,7 @@ def log(x):
     Example: ``Value(1.0).log()`` is ``Value(0.0)``.
     """
     x = lift(x)
-    return _record(LOG, numeric.log(x.data), x)
+    return Value._from_op(numeric.log(x.data), (x,), LOG)
 
 
 # z = tanh x       dz/dx = 1 - z²
@@ -73,7 +69,7 @@ def tanh(x):
     Example: ``Value(0.0).tanh()`` is ``Value(0.0)``.
     """
     x = lift(x)
-    return _record(TANH, _tanh(x.data), x)
+    return Value._from_op(_tanh(x.data), (x,), TANH)
 
 
 # z = σ(x)         dz/dx = z (1 - z) = σ(x) σ(-x)
@@ -90,7 +86,7 @@ def sigmoid(x):
     Example: ``Value(0.0).sigmoid()`` is ``Value(0.5)``.
     """
     x = lift(x)
-    return _record(SIGMOID, numeric.sigmoid(x.data), x)
+    return Value._from_op(numeric.sigmoid(x.data), (x,), SIGMOID)
 
 
 def _relu_mask(x):
@@ -114,7 +110,7 @@ def relu(x):
     """
     x = lift(x)
     d = x.data
-    return _record(RELU, (d if d > 0 else 0.0) if type(d) is float else np.maximum(d, 0), x)
+    return Value._from_op((d if d > 0 else 0.0) if type(d) is float else np.maximum(d, 0), (x,), RELU)
 
 
 # z = |x|          dz/dx = sign(x)   (0 at 0)
@@ -128,7 +124,7 @@ def absolute(x):
     Example: ``abs(Value(-2.0))`` is ``Value(2.0)``.
     """
     x = lift(x)
-    return _record(ABS, abs(x.data), x)
+    return Value._from_op(abs(x.data), (x,), ABS)
 
 
 # z = √x           dz/dx = 1 / (2z)
@@ -143,7 +139,7 @@ def sqrt(x):
     Example: ``Value(4.0).sqrt()`` is ``Value(2.0)``.
     """
     x = lift(x)
-    return _record(SQRT, _sqrt(x.data), x)
+    return Value._from_op(_sqrt(x.data), (x,), SQRT)
 
 
 # z = log(1+e^x)   dz/dx = σ(x)
@@ -157,7 +153,7 @@ def softplus(x):
     Example: ``Value(0.0).softplus()`` is ``Value(0.6931)``.
     """
     x = lift(x)
-    return _record(SOFTPLUS, numeric.softplus(x.data), x)
+    return Value._from_op(numeric.softplus(x.data), (x,), SOFTPLUS)
 
 
 # z = cond ? x : y     dz/dx = cond, dz/dy = not cond   (cond is a constant mask)
