@@ -58,14 +58,23 @@ class _ThreadState(threading.local):
     block in one thread leaves training in another untouched).
     ``grad_depth``: how many grad()/value_and_grad() calls are evaluating
     their f right now in this thread (see ``_grad_function``).
-    The class attributes are each new thread's starting values.
+    ``__init__`` runs once in each thread that touches the state.
     """
 
-    grad_enabled = True
-    grad_depth = 0
+    def __init__(self):
+        self.grad_enabled = True
+        self.grad_depth = 0
 
 
 _state = _ThreadState()
+
+# How many no_grad() regions are open in all threads together.  While it is
+# 0, every thread records the graph, so an operation reads this plain global
+# instead of its thread's state (a thread-local lookup on every operation is
+# what the scalar networks would pay for otherwise).  A thread whose mode is
+# off is always inside such a region, so the shortcut is never wrong.
+_off_regions = 0
+_off_regions_lock = threading.Lock()
 
 
 def is_grad_enabled() -> bool:
@@ -87,13 +96,21 @@ class _set_grad_enabled(contextlib.ContextDecorator):
         self._previous = []
 
     def __enter__(self):
+        global _off_regions
+        if not self.mode:
+            with _off_regions_lock:
+                _off_regions += 1
         state = _state
         self._previous.append(state.grad_enabled)
         state.grad_enabled = self.mode
         return self
 
     def __exit__(self, *exc):
+        global _off_regions
         _state.grad_enabled = self._previous.pop()
+        if not self.mode:
+            with _off_regions_lock:
+                _off_regions -= 1
         return False
 
 
@@ -229,7 +246,7 @@ class Value:
         out.data = data
         out.grad = None
         out.name = None
-        if _state.grad_enabled:
+        if _off_regions == 0 or _state.grad_enabled:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
