@@ -220,7 +220,17 @@ class Value:
         numbers or arrays do not.
     """
 
-    __slots__ = ("data", "grad", "name", "requires_grad", "_parents", "_op", "_ctx", "__weakref__")
+    # A dict so that help(Value) documents each public attribute.
+    __slots__ = {
+        "data": "The value: a Python float or a numpy array (assignable: ``p.data -= lr * p.grad``).",
+        "grad": "dL/d(this node), shaped like ``data``; None until a backward pass reaches the node.",
+        "name": "A label for drawings (or None).",
+        "requires_grad": "Whether gradients flow to this node.",
+        "_parents": "The input nodes of the operation that made this one.",
+        "_op": "The Op that made this node (None for a leaf).",
+        "_ctx": "The operation's static context (an axis, an index).",
+        "__weakref__": None,
+    }
 
     # Make numpy defer to our reflected operators: ``array * value`` calls
     # ``Value.__rmul__`` instead of building an object array.

@@ -573,3 +573,251 @@ def test_nested_grad_sees_a_variable_captured_from_the_outer_function():
     with pytest.raises(ZeroDivisionError):
         grad(lambda a: grad(lambda b: 1 / 0)(1.0))(1.0)
     assert type(grad(lambda a: a * a)(3.0)) is float
+
+
+# ------------------------------------------------------------------ threads
+def _train_dense(seed_weights, steps=40):
+    """A small Dense net trained by the Python API (backward + SGD); its final weights."""
+    from autograd_mlp import SGD, Dense, Sequential, losses, set_seed
+
+    set_seed(0)
+    model = Sequential([Dense(8, activation="tanh", input_shape=(2,)), Dense(1, activation="sigmoid")])
+    model.set_weights(seed_weights)
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(32, 2))
+    y = (x[:, :1] * x[:, 1:] > 0).astype(np.float64)
+    optimizer = SGD(model.parameters(), lr=0.5)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = losses.binary_crossentropy(y, model(Value(x, requires_grad=False)))
+        loss.backward()
+        optimizer.step()
+    return [w.copy() for w in model.get_weights()], model
+
+
+def test_training_beside_threads_predicting_under_no_grad_gives_the_same_weights():
+    import threading
+
+    from autograd_mlp import Dense, Sequential, set_seed
+
+    set_seed(3)
+    start = Sequential([Dense(8, activation="tanh", input_shape=(2,)), Dense(1, activation="sigmoid")])
+    weights = [w.copy() for w in start.get_weights()]
+    alone, _ = _train_dense(weights)
+
+    stop = threading.Event()
+    errors = []
+
+    def predict_forever():
+        predictor = Sequential([Dense(8, activation="tanh", input_shape=(2,)), Dense(1, activation="sigmoid")])
+        x = Value(np.ones((16, 2)), requires_grad=False)
+        try:
+            while not stop.is_set():
+                with no_grad():
+                    assert not is_grad_enabled()
+                    predictor(x)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    others = [threading.Thread(target=predict_forever) for _ in range(2)]
+    for t in others:
+        t.start()
+    try:
+        beside, _ = _train_dense(weights)
+    finally:
+        stop.set()
+        for t in others:
+            t.join()
+    assert not errors
+    assert is_grad_enabled()
+    for a, b in zip(alone, beside):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_grad_mode_is_per_thread():
+    import threading
+
+    seen = []
+    inside, leave = threading.Event(), threading.Event()
+
+    def other():
+        with no_grad():
+            inside.set()
+            leave.wait(5)
+            seen.append(is_grad_enabled())
+
+    t = threading.Thread(target=other)
+    t.start()
+    inside.wait(5)
+    x = Value(2.0)
+    y = x * x  # recorded here although another thread is inside no_grad()
+    leave.set()
+    t.join()
+    assert seen == [False] and y.requires_grad
+    y.backward()
+    assert x.grad == 4.0
+
+
+def test_gc_pause_is_counted_across_threads():
+    import gc
+    import threading
+
+    from autograd_mlp.engine import gc_paused
+
+    assert gc.isenabled()
+    entered, release = threading.Event(), threading.Event()
+
+    def hold():
+        with gc_paused():
+            entered.set()
+            release.wait(5)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    entered.wait(5)
+    with gc_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled(), "the other thread is still inside a paused region"
+    release.set()
+    t.join()
+    assert gc.isenabled()
+
+
+def test_no_grad_is_also_a_decorator_and_nests():
+    @no_grad()
+    def f():
+        return is_grad_enabled()
+
+    assert f() is False and is_grad_enabled()
+    ctx = no_grad()
+    with ctx:
+        with enable_grad():
+            assert is_grad_enabled()
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+
+
+# -------------------------------------------------- floating-point rule
+SCALAR_VS_ARRAY = {
+    "log(0)": lambda v: v.log(),
+    "sqrt(-1)": lambda v: v.sqrt(),
+    "1/0": lambda v: 1.0 / v,
+    "x/0": lambda v: v / 0.0,
+    "0**-1": lambda v: v ** -1.0,
+    "exp(1000)": lambda v: v.exp(),
+    "(-8)**(1/3)": lambda v: v ** (1 / 3),
+    "10**400": lambda v: 10.0 ** v,
+}
+POINTS = {"log(0)": 0.0, "sqrt(-1)": -1.0, "1/0": 0.0, "x/0": 1.0, "0**-1": 0.0, "exp(1000)": 1000.0,
+          "(-8)**(1/3)": -8.0, "10**400": 400.0}
+
+
+@pytest.mark.parametrize("case", sorted(SCALAR_VS_ARRAY))
+def test_scalars_follow_numpys_floating_point_rule_as_arrays_do(case):
+    f, x = SCALAR_VS_ARRAY[case], POINTS[case]
+    with pytest.warns(RuntimeWarning):
+        array = f(Value(np.array([x]))).data[0]
+    with pytest.warns(RuntimeWarning):
+        scalar = f(Value(x)).data
+    assert type(scalar) is float
+    np.testing.assert_array_equal(scalar, array)
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+        f(Value(x))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("case", ["log(0)", "1/0", "x/0", "0**-1"])
+def test_scalar_backward_follows_numpys_rule_too(case):
+    f, x = SCALAR_VS_ARRAY[case], POINTS[case]
+    scalar, array = Value(x), Value(np.array([x]))
+    f(scalar).backward()
+    f(array).sum().backward()
+    np.testing.assert_array_equal(scalar.grad, array.grad[0])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # d/dx of x**y at x = 0 is inf or nan for these y
+@pytest.mark.parametrize("make", [float, lambda a: np.array([a, 2.0])], ids=["scalar", "array"])
+def test_power_gradient_in_the_exponent_is_zero_at_zero_base(make):
+    # d(x**y)/dy = x**y log x, whose limit at x = 0 (y >= 0) is 0, as PyTorch gives
+    for y0 in (0.0, 2.0, 0.5):
+        x, y = Value(make(0.0)), Value(make(y0))
+        (x ** y).sum().backward()
+        assert np.all(np.isfinite(y.grad)) and np.ravel(y.grad)[0] == 0.0
+    # and it is still differentiable twice (the rule runs on Values)
+    x, y = Value(make(0.0)), Value(make(2.0))
+    (gy,) = gradients((x ** y).sum(), [y], create_graph=True)
+    assert np.ravel(gy.data)[0] == 0.0
+
+
+# ----------------------------------------------------------------- indexing
+def test_indexing_out_of_range_names_the_shape_and_index():
+    v = Value(np.zeros((2, 3)))
+    with pytest.raises(IndexError, match=r"index \(0, 5\).*shape \(2, 3\)"):
+        v[0, 5]
+    with pytest.raises(IndexError, match=r"index 7 .*shape \(2, 3\)"):
+        v[7]
+
+
+def test_indexing_with_floats_is_a_type_error_naming_shape_and_index():
+    v = Value(np.zeros((2, 3)))
+    with pytest.raises(TypeError, match=r"shape \(2, 3\).*array\(\[0\. 1\.\], dtype=float64\)"):
+        v[np.array([0.0, 1.0])]
+    with pytest.raises(TypeError, match=r"shape \(2, 3\) with 1\.5"):
+        v[1.5]
+    np.testing.assert_array_equal(v[np.array([True, False])].shape, (1, 3))
+
+
+# ------------------------------------------------------------------- help()
+def _public_operations():
+    names = []
+    for name in dir(Value):
+        attr = getattr(Value, name)
+        if name.startswith("__") and name.endswith("__"):
+            if not callable(attr) or name in {
+                "__init__", "__new__", "__init_subclass__", "__subclasshook__", "__class__", "__reduce__",
+                "__reduce_ex__", "__getattribute__", "__setattr__", "__delattr__", "__dir__", "__format__",
+                "__sizeof__", "__str__", "__hash__",
+            }:
+                continue
+            if getattr(attr, "__objclass__", None) is object:
+                continue
+        elif name.startswith("_"):
+            continue
+        names.append(name)
+    return names
+
+
+def test_every_public_operation_of_value_has_a_docstring_with_an_example():
+    names = _public_operations()
+    for op in ("__add__", "__radd__", "__matmul__", "__getitem__", "__neg__", "__abs__", "__pow__",
+               "exp", "log", "sum", "mean", "reshape", "T", "softmax"):
+        assert op in names
+    missing = [n for n in names if not (inspect_doc(n) or "").strip()]
+    assert not missing, f"no docstring: {missing}"
+    operations = [n for n in names if n in vars(Value) and n not in {"backward", "detach", "zero_grad", "item",
+                                                                     "numpy", "op", "parents", "shape", "ndim",
+                                                                     "size", "dtype", "is_leaf", "data", "grad",
+                                                                     "name", "requires_grad"}
+                  and not n.startswith("__r") and n not in {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+                                                             "__ge__", "__float__", "__len__", "__bool__",
+                                                             "__repr__", "__iter__", "__array_ufunc__"}]
+    no_example = [n for n in operations if "Example" not in inspect_doc(n)]
+    assert not no_example, f"no example: {no_example}"
+
+
+def inspect_doc(name):
+    import inspect
+
+    attr = inspect.getattr_static(Value, name)
+    if attr.__doc__ is None and name in Value.__slots__:
+        return Value.__slots__[name]  # what help() shows for a slot
+    return attr.__doc__ if attr.__doc__ is not None else ""
+
+
+def test_help_lists_operators_under_their_own_names():
+    import pydoc
+
+    text = pydoc.render_doc(Value, renderer=pydoc.plaintext)
+    assert "__add__(self, other)" in text and "x + y" in text
+    assert "__abs__(x)" in text and "|x|" in text
+    assert "= method" not in text
