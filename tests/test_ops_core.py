@@ -7,7 +7,7 @@ op_checks.py); the second-order checks differentiate Σ c ⊙ f(x)² twice.
 import numpy as np
 import pytest
 
-from autograd_mlp import Value, ops
+from autograd_mlp import Value, gradients, ops
 from autograd_mlp.ops import concatenate, where
 
 
@@ -119,3 +119,111 @@ def test_float32_stays_float32_with_float64_scalar_constants():
     x = Value(np.ones(2, np.float32))
     (x * np.float64(2)).sum().backward()
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+
+
+# -------------------------------------------------- floating-point rule
+SCALAR_VS_ARRAY = {
+    "log(0)": lambda v: v.log(),
+    "sqrt(-1)": lambda v: v.sqrt(),
+    "1/0": lambda v: 1.0 / v,
+    "x/0": lambda v: v / 0.0,
+    "0**-1": lambda v: v ** -1.0,
+    "exp(1000)": lambda v: v.exp(),
+    "(-8)**(1/3)": lambda v: v ** (1 / 3),
+    "10**400": lambda v: 10.0 ** v,
+}
+POINTS = {"log(0)": 0.0, "sqrt(-1)": -1.0, "1/0": 0.0, "x/0": 1.0, "0**-1": 0.0, "exp(1000)": 1000.0,
+          "(-8)**(1/3)": -8.0, "10**400": 400.0}
+
+
+@pytest.mark.parametrize("case", sorted(SCALAR_VS_ARRAY))
+def test_scalars_follow_numpys_floating_point_rule_as_arrays_do(case):
+    f, x = SCALAR_VS_ARRAY[case], POINTS[case]
+    with pytest.warns(RuntimeWarning):
+        array = f(Value(np.array([x]))).data[0]
+    with pytest.warns(RuntimeWarning):
+        scalar = f(Value(x)).data
+    assert type(scalar) is float
+    np.testing.assert_array_equal(scalar, array)
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+        f(Value(x))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("case", ["log(0)", "1/0", "x/0", "0**-1"])
+def test_scalar_backward_follows_numpys_rule_too(case):
+    f, x = SCALAR_VS_ARRAY[case], POINTS[case]
+    scalar, array = Value(x), Value(np.array([x]))
+    f(scalar).backward()
+    f(array).sum().backward()
+    np.testing.assert_array_equal(scalar.grad, array.grad[0])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # d/dx of x**y at x = 0 is inf or nan for these y
+@pytest.mark.parametrize("make", [float, lambda a: np.array([a, 2.0])], ids=["scalar", "array"])
+def test_power_gradient_in_the_exponent_is_zero_at_zero_base(make):
+    # d(x**y)/dy = x**y log x, whose limit at x = 0 (y >= 0) is 0, as PyTorch gives
+    for y0 in (0.0, 2.0, 0.5):
+        x, y = Value(make(0.0)), Value(make(y0))
+        (x ** y).sum().backward()
+        assert np.all(np.isfinite(y.grad)) and np.ravel(y.grad)[0] == 0.0
+    # and it is still differentiable twice (the rule runs on Values)
+    x, y = Value(make(0.0)), Value(make(2.0))
+    (gy,) = gradients((x ** y).sum(), [y], create_graph=True)
+    assert np.ravel(gy.data)[0] == 0.0
+
+
+# ------------------------------------- help(Value): every operation documented
+def _public_operations():
+    names = []
+    for name in dir(Value):
+        attr = getattr(Value, name)
+        if name.startswith("__") and name.endswith("__"):
+            if not callable(attr) or name in {
+                "__init__", "__new__", "__init_subclass__", "__subclasshook__", "__class__", "__reduce__",
+                "__reduce_ex__", "__getattribute__", "__setattr__", "__delattr__", "__dir__", "__format__",
+                "__sizeof__", "__str__", "__hash__",
+            }:
+                continue
+            if getattr(attr, "__objclass__", None) is object:
+                continue
+        elif name.startswith("_"):
+            continue
+        names.append(name)
+    return names
+
+
+def test_every_public_operation_of_value_has_a_docstring_with_an_example():
+    names = _public_operations()
+    for op in ("__add__", "__radd__", "__matmul__", "__getitem__", "__neg__", "__abs__", "__pow__",
+               "exp", "log", "sum", "mean", "reshape", "T", "softmax"):
+        assert op in names
+    missing = [n for n in names if not (inspect_doc(n) or "").strip()]
+    assert not missing, f"no docstring: {missing}"
+    operations = [n for n in names if n in vars(Value) and n not in {"backward", "detach", "zero_grad", "item",
+                                                                     "numpy", "op", "parents", "shape", "ndim",
+                                                                     "size", "dtype", "is_leaf", "data", "grad",
+                                                                     "name", "requires_grad"}
+                  and not n.startswith("__r") and n not in {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+                                                             "__ge__", "__float__", "__len__", "__bool__",
+                                                             "__repr__", "__iter__", "__array_ufunc__"}]
+    no_example = [n for n in operations if "Example" not in inspect_doc(n)]
+    assert not no_example, f"no example: {no_example}"
+
+
+def inspect_doc(name):
+    import inspect
+
+    attr = inspect.getattr_static(Value, name)
+    if attr.__doc__ is None and name in Value.__slots__:
+        return Value.__slots__[name]  # what help() shows for a slot
+    return attr.__doc__ if attr.__doc__ is not None else ""
+
+
+def test_help_lists_operators_under_their_own_names():
+    import pydoc
+
+    text = pydoc.render_doc(Value, renderer=pydoc.plaintext)
+    assert "__add__(self, other)" in text and "x + y" in text
+    assert "__abs__(x)" in text and "|x|" in text
+    assert "= method" not in text

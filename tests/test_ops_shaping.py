@@ -213,3 +213,21 @@ def test_astype_converts_forward_and_casts_the_gradient_back():
     np.testing.assert_allclose(gradients(first.sum(), [x])[0], 6 * x.data)  # d²/dx² x³ = 6x
     with pytest.raises(TypeError, match="float dtype"):
         x.astype(np.int32)
+
+
+# ------------------------------------------------------- indexing errors
+def test_indexing_out_of_range_names_the_shape_and_index():
+    v = Value(np.zeros((2, 3)))
+    with pytest.raises(IndexError, match=r"index \(0, 5\).*shape \(2, 3\)"):
+        v[0, 5]
+    with pytest.raises(IndexError, match=r"index 7 .*shape \(2, 3\)"):
+        v[7]
+
+
+def test_indexing_with_floats_is_a_type_error_naming_shape_and_index():
+    v = Value(np.zeros((2, 3)))
+    with pytest.raises(TypeError, match=r"shape \(2, 3\).*array\(\[0\. 1\.\], dtype=float64\)"):
+        v[np.array([0.0, 1.0])]
+    with pytest.raises(TypeError, match=r"shape \(2, 3\) with 1\.5"):
+        v[1.5]
+    np.testing.assert_array_equal(v[np.array([True, False])].shape, (1, 3))
