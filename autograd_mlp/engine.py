@@ -375,8 +375,7 @@ def topological_order(root):
     length works (a recursive walk stops at Python's recursion limit near
     1,000 nodes).  Nodes themselves key the visited set: a Value hashes by
     identity, and distinct live objects never share a hash, so the set never
-    calls ``==`` (which compares data elementwise) and no ``id()`` call is needed
-    (17% fewer instructions in a scalar MLP step than keying on ``id()``).
+    calls ``==`` (which compares data elementwise) and no ``id()`` call is needed.
     """
     order = []
     visited = {root}

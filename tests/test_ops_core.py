@@ -227,3 +227,27 @@ def test_help_lists_operators_under_their_own_names():
     assert "__add__(self, other)" in text and "x + y" in text
     assert "__abs__(x)" in text and "|x|" in text
     assert "= method" not in text
+
+
+def test_each_operator_comes_from_the_module_engine_py_names():
+    # engine.py's table tells a reader where each operation of Value is defined
+    expected = {
+        "autograd_mlp.ops.arithmetic": ["__add__", "__radd__", "__sub__", "__mul__", "__truediv__", "__pow__",
+                                        "__neg__", "__pos__", "__matmul__", "__rmatmul__"],
+        "autograd_mlp.ops.elementwise": ["exp", "log", "tanh", "sigmoid", "relu", "abs", "__abs__", "sqrt",
+                                         "softplus"],
+        "autograd_mlp.ops.reductions": ["sum", "mean", "max", "min", "logsumexp", "softmax"],
+        "autograd_mlp.ops.shaping": ["reshape", "flatten", "transpose", "broadcast_to", "astype", "__getitem__"],
+    }
+    for module, names in expected.items():
+        for name in names:
+            assert getattr(Value, name).__module__ == module, name
+    assert Value.T.fget.__module__ == "autograd_mlp.ops.shaping"
+
+
+def test_every_name_the_ops_package_exported_still_works():
+    old = ["Op", "unbroadcast", "concatenate", "stack", "where", "exp", "log", "tanh", "sigmoid", "relu", "sqrt",
+           "softplus", "logsumexp", "softmax", "affine", "weighted_sum"]
+    assert set(old) <= set(ops.__all__)
+    for name in ops.__all__:
+        assert getattr(ops, name) is not None

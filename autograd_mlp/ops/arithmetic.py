@@ -5,9 +5,10 @@ forward, and how a Value reaches it (the operators installed on ``Value``).
 Binary operators broadcast like numpy and :func:`~.core.unbroadcast` sums
 each gradient back to its input's shape.
 
-The operator methods are written out rather than through a shared helper:
-they are the hottest calls of scalar code, so each saves every Python call it
-can (the forward is a C function from :mod:`operator`).
+The operator methods are the hottest calls of scalar code: one factory makes
+each pair (``__add__``/``__radd__``) as closures that do no more than lift the
+other operand, call the forward (a C function from :mod:`operator`) and
+record the node, with no further Python call in between.
 """
 
 from __future__ import annotations
