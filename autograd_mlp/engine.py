@@ -138,7 +138,7 @@ class Value:
         out.data = data
         out.grad = None
         out.name = None
-        if _off_regions[0] == 0 or _state.grad_enabled:
+        if not _off_regions[0] or _state.grad_enabled:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
