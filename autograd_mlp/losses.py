@@ -17,9 +17,9 @@ With two outputs and one case, mean_squared_error is the course's
 Numerics.  The cross-entropies are computed from *logits* whenever they can
 be: with ``from_logits=True``, or when ``y_pred`` was produced by
 ``sigmoid``/``softmax`` (the loss then finds the logits with
-:func:`autograd_mlp.ops.logits_of`, as Keras reads them from its graph).  From logits, BCE = softplus(z) - y z and CE = logsumexp(z) - Σ y z:
-finite and exact for any z, with the simple gradients σ(z) - y and
-softmax(z) - y.  Only when given bare probabilities do they clip ŷ to
+:func:`autograd_mlp.ops.logits_of`, as Keras reads them from its graph).
+From logits, BCE = softplus(z) - y z and CE = logsumexp(z) - Σ y z: finite
+and exact for any z, with the simple gradients σ(z) - y and softmax(z) - y.  Only when given bare probabilities do they clip ŷ to
 [1e-7, 1 - 1e-7] (Keras' epsilon), which keeps a probability of exactly 0 or 1
 finite; the clipped region has zero gradient.
 
@@ -74,7 +74,9 @@ def _prediction(y_pred, name):
         if y_pred.ndim == 0:
             raise ValueError(f"{name}: y_pred must have at least one dimension (a batch), got a 0-d value")
         if y_pred.size == 0:
-            raise ValueError(f"{name}: the batch is empty (y_pred has shape {y_pred.shape}); a loss needs one case at least")
+            raise ValueError(
+                f"{name}: the batch is empty (y_pred has shape {y_pred.shape}); a loss needs one case at least"
+            )
     return y_pred
 
 
@@ -264,7 +266,9 @@ def hinge(y_true, y_pred):
         if not np.all((y == 0) | (y == 1)):
             if not np.all(np.isfinite(y)):
                 _refuse_non_finite(y, "hinge")
-            raise ValueError(f"hinge: y_true must hold labels in {{-1, 1}} or in {{0, 1}}, got the values {np.unique(y)[:6]}")
+            raise ValueError(
+                f"hinge: y_true must hold labels in {{-1, 1}} or in {{0, 1}}, got the values {np.unique(y)[:6]}"
+            )
         y = 2 * y - 1
     return (1.0 - y_pred * y).relu().mean()
 

@@ -1,4 +1,4 @@
-"""The arithmetic of ops.arithmetic (+ - * / **, @, affine): forwards against numpy, gradients against finite differences.
+"""The arithmetic of ops.arithmetic (+ - * / **, @, affine): forwards against numpy, gradients too.
 
 The gradient checks project the output onto a fixed random array c (see
 op_checks.py); the second-order checks differentiate Σ c ⊙ f(x)² twice.
