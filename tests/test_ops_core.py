@@ -251,3 +251,15 @@ def test_every_name_the_ops_package_exported_still_works():
     assert set(old) <= set(ops.__all__)
     for name in ops.__all__:
         assert getattr(ops, name) is not None
+
+
+@pytest.mark.parametrize("make", [float, lambda a: np.array([a, 2.0])], ids=["scalar", "array"])
+def test_power_gradient_in_the_base_is_zero_at_zero_to_the_zero(make):
+    # x**0 = 1 is constant, also at x = 0 where y x^(y-1) would be 0·inf; PyTorch gives 0 too
+    x, y = Value(make(0.0)), Value(make(0.0))
+    with np.errstate(all="raise"):
+        (x ** y).sum().backward()
+    assert np.ravel(x.grad)[0] == 0.0 and np.ravel(y.grad)[0] == 0.0
+    x = Value(np.array([[0.0], [2.0]]))
+    (gx,) = gradients((x ** np.array([0.0, 2.0])).sum(), [x], create_graph=True)
+    np.testing.assert_array_equal(gx.data, [[0.0], [4.0]])

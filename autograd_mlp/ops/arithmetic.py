@@ -80,6 +80,27 @@ def _power(x, y):
     return x ** y if isinstance(x, Value) or isinstance(y, Value) else _pow(x, y)
 
 
+def _pow_vjp_x(g, z, x, y):
+    """dL/dx = g y x^(y-1), taken as 0 at x = 0, y = 0 (where x^0 = 1 is constant but the formula gives 0·inf).
+
+    The base is replaced by 1 there, so the factor y = 0 makes the term 0
+    while the rule stays a function of y (its second derivatives are kept).
+    """
+    xd, yd = raw(x), raw(y)
+    base = x
+    if type(xd) is float and (type(yd) is float or type(yd) is int):
+        if xd == 0 and yd == 0:
+            base = 1.0
+    else:
+        at = (xd == 0) & (yd == 0)
+        if np.any(at):
+            if isinstance(x, Value):
+                base = where(at, 1.0, x)
+            else:
+                base = np.where(at, np.ones((), np.result_type(xd)), xd)
+    return unbroadcast(g * y * _power(base, y - 1), x)
+
+
 def _pow_vjp_y(g, z, x, y):
     """dL/dy = g z log x, taken as 0 where x = 0 and y ≥ 0 (the limit of x^y log x; PyTorch agrees)."""
     xd, yd = raw(x), raw(y)
@@ -128,11 +149,11 @@ _binary_operator(DIV, operator.truediv, "truediv", """x / y, elementwise; x/0 is
     Example: ``Value(6.0) / 3`` is ``Value(2.0)``.
     """)
 
-# z = x ** y       dz/dx = y x^(y-1), dz/dy = z log x   (0 where x = 0 and y ≥ 0)
-POW = Op("**", lambda g, z, x, y: unbroadcast(g * y * _power(x, y - 1), x), _pow_vjp_y)
+# z = x ** y       dz/dx = y x^(y-1) (0 at x = y = 0), dz/dy = z log x (0 where x = 0, y ≥ 0)
+POW = Op("**", _pow_vjp_x, _pow_vjp_y)
 _binary_operator(POW, _pow, "pow", """x ** y, elementwise; a negative base to a fractional power is nan, as in numpy.
 
-    dz/dx = y x^(y-1), dz/dy = x^y log x (taken as 0 at x = 0, y ≥ 0).
+    dz/dx = y x^(y-1) (0 at x = y = 0), dz/dy = x^y log x (0 at x = 0, y ≥ 0), as PyTorch gives.
     Example: ``Value(2.0) ** 3`` is ``Value(8.0)``.
     """)
 
