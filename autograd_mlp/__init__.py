@@ -9,7 +9,7 @@ point one way, from these faces down to the engine (``pyproject.toml`` lists the
 
 from .engine import Value, enable_grad, grad, gradients, is_grad_enabled, no_grad, value_and_grad
 from . import ops
-from .ops import concatenate, stack, where
+from .ops import concatenate, primitive, stack, where
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from . import activations, losses, optim
 from . import nn
@@ -26,7 +26,7 @@ from ._version import __version__
 
 __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad", "gradients",
-    "concatenate", "stack", "where", "gradcheck", "numerical_grad", "GradcheckError",
+    "concatenate", "stack", "where", "primitive", "gradcheck", "numerical_grad", "GradcheckError",
     "activations", "losses", "optim", "nn", "Module", "Dense", "Dropout", "Sequential", "set_seed",
     "SGD", "Adam", "RMSprop", "ExponentialDecay", "StepDecay",
     "callbacks", "data", "metrics", "models", "training", "Model", "History", "load_model", "save_model",

@@ -27,7 +27,7 @@ __all__ = ["linear", "relu", "sigmoid", "tanh", "softmax", "leaky_relu", "elu", 
 
 
 def _value(x):
-    return x if isinstance(x, Value) else ops._lift(x)
+    return x if isinstance(x, Value) else ops.lift(x)
 
 
 def linear(x):

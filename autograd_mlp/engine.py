@@ -3,9 +3,11 @@
 A ``Value`` wraps a Python float (a scalar, as cheap as a node in a drawing of
 one neuron should be) or a numpy array of any shape (for real training).  Every
 operation on Values returns a new Value that remembers its parents, the
-operation that made it and any static context (an axis, an index).  The rules
-that differentiate each operation live in :mod:`autograd_mlp.ops`; this module
-only walks the graph.
+operation that made it and any static context (an axis, an index).  This
+module holds the node and walks the graph; the operations themselves — each
+one's forward, gradient rules, drawing name and the method or operator that
+reaches it — are defined together in :mod:`autograd_mlp.ops`, which installs
+them on ``Value`` when the package is imported (see the table in the class).
 
 Reverse mode in one paragraph: for a scalar output L and a node z = f(x, y),
 the *adjoint* ḡ_z = dL/dz is known once every consumer of z has been
@@ -32,11 +34,12 @@ Semantics, chosen to match PyTorch where the two agree with the course:
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import numbers
 
 import numpy as np
+
+from . import grad_mode
+from .grad_mode import _set_grad_enabled, enable_grad, gc_paused, is_grad_enabled, no_grad
 
 __all__ = [
     "Value",
@@ -48,55 +51,9 @@ __all__ = [
     "value_and_grad",
 ]
 
-# Whether operations record the graph.  A module-level flag (not thread-local):
-# this library trains on one thread.
-_grad_enabled = True
-
-
-def is_grad_enabled() -> bool:
-    """True when operations record the graph (outside ``no_grad()``)."""
-    return _grad_enabled
-
-
-@contextlib.contextmanager
-def _set_grad_enabled(mode: bool):
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, mode
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause Python's cyclic garbage collector while building or walking a graph.
-
-    A graph of Values holds no reference cycles (a node refers to its parents,
-    never to its children), so reference counting frees it and the cyclic
-    collector has nothing to find in it.  Left on, the collections that many
-    small allocations trigger re-scan the growing graph again and again: a
-    100,000-node scalar chain's backward ran 2.3x slower.  The collector's
-    previous state is restored on exit.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def no_grad():
-    """Context manager: operations inside it record no graph (inference, weight updates)."""
-    return _set_grad_enabled(False)
-
-
-def enable_grad():
-    """Context manager: record the graph again, even inside ``no_grad()``."""
-    return _set_grad_enabled(True)
-
+# Read by every operation (Value._from_op): bound here so each read is one global lookup.
+_state = grad_mode._state
+_off_regions = grad_mode._off_regions
 
 _FLOAT_KINDS = "f"
 _NUMERIC_KINDS = "biuf"
@@ -141,22 +98,21 @@ class Value:
     ``@``, ``exp``/``log``/``tanh``/``sigmoid``/``relu``..., reductions,
     reshaping and indexing make new nodes.  ``backward()`` fills ``.grad``.
 
-    Attributes
-    ----------
-    data : float or numpy.ndarray
-        The value.  Assignable, so ``p.data -= lr * p.grad`` works.
-    grad : float, numpy.ndarray or None
-        dL/d(this node), same shape as ``data``; ``None`` until a backward pass
-        reaches the node.  Assignable (``p.grad = 0`` or ``None`` resets it).
-    name : str or None
-        A label for drawings.
-    requires_grad : bool
-        Whether gradients flow to this node.  Leaves made by the user require
-        gradients by default; constants that enter an operation as plain
-        numbers or arrays do not.
+    Attributes (documented with each slot below): ``data``, ``grad``,
+    ``name`` and ``requires_grad``.
     """
 
-    __slots__ = ("data", "grad", "name", "requires_grad", "_parents", "_op", "_ctx", "__weakref__")
+    # A dict so that help(Value) documents each public attribute.
+    __slots__ = {
+        "data": "The value: a Python float or a numpy array (assignable: ``p.data -= lr * p.grad``).",
+        "grad": "dL/d(this node), shaped like ``data``; None until a backward pass reaches it (assignable).",
+        "name": "A label for drawings (or None).",
+        "requires_grad": "Whether gradients flow to this node (user leaves: yes; constants in an operation: no).",
+        "_parents": "The input nodes of the operation that made this one.",
+        "_op": "The Op that made this node (None for a leaf).",
+        "_ctx": "The operation's static context (an axis, an index).",
+        "__weakref__": None,
+    }
 
     # Make numpy defer to our reflected operators: ``array * value`` calls
     # ``Value.__rmul__`` instead of building an object array.
@@ -182,7 +138,7 @@ class Value:
         out.data = data
         out.grad = None
         out.name = None
-        if _grad_enabled:
+        if not _off_regions[0] or _state.grad_enabled:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
@@ -199,18 +155,22 @@ class Value:
     # ------------------------------------------------------------------ info
     @property
     def shape(self):
+        """The data's shape, ``()`` for a scalar."""
         return np.shape(self.data)
 
     @property
     def ndim(self):
+        """The number of axes."""
         return np.ndim(self.data)
 
     @property
     def size(self):
+        """The number of elements."""
         return int(np.size(self.data))
 
     @property
     def dtype(self):
+        """The data's numpy dtype (float64 for a Python float)."""
         return np.result_type(self.data)
 
     @property
@@ -225,6 +185,7 @@ class Value:
 
     @property
     def is_leaf(self):
+        """True for a node no recorded operation made (an input, a parameter, a constant)."""
         return self._op is None
 
     def item(self):
@@ -238,14 +199,17 @@ class Value:
         return np.asarray(self.data)
 
     def __float__(self):
+        """``float(v)``: the single element as a Python float (see :meth:`item`)."""
         return self.item()
 
     def __len__(self):
+        """``len(v)``: the length of the first axis (a 0-d Value has none)."""
         if self.ndim == 0:
             raise TypeError("len() of a 0-d Value")
         return self.shape[0]
 
     def __bool__(self):
+        """``bool(v)``: the truth of a single element; ambiguous (an error) for several."""
         # Without this, Python would test truth through __len__: a scalar Value
         # would raise "len() of a 0-d Value" and an array would be true by length.
         if np.size(self.data) != 1:
@@ -256,6 +220,7 @@ class Value:
         return bool(np.asarray(self.data).reshape(()))
 
     def __repr__(self):
+        """``Value(data, grad=..., name=...)`` with arrays abbreviated."""
         label = f", name={self.name!r}" if self.name else ""
         grad = "" if self.grad is None else f", grad={_format(self.grad)}"
         return f"Value({_format(self.data)}{grad}{label})"
@@ -270,26 +235,62 @@ class Value:
 
         return svg("value", self)
 
+    # ------------------------------------------------------------ operations
+    # Every differentiable operation is defined in autograd_mlp.ops beside its
+    # gradient rules and installed on this class from there (``installs``):
+    #
+    #   + - * / ** (and reflected), unary - +, @     ops/arithmetic.py
+    #   exp log tanh sigmoid relu abs sqrt softplus   ops/elementwise.py
+    #   sum mean max min logsumexp softmax            ops/reductions.py
+    #   reshape flatten transpose T broadcast_to
+    #   astype, v[index]                              ops/shaping.py
+    #
+    # help(Value) lists each with its formula and an example.
+
     # Comparisons compare data elementwise, like numpy, and are not
     # differentiable.  Hashing stays by identity so Values can key dicts.
     __hash__ = object.__hash__
 
     def __eq__(self, other):
+        """x == y on the data, elementwise (a bool or bool array; not differentiable).
+
+        Example: ``Value(2.0) == 2`` is ``True``.
+        """
         return self.data == _raw(other)
 
     def __ne__(self, other):
+        """x != y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) != 3`` is ``True``.
+        """
         return self.data != _raw(other)
 
     def __lt__(self, other):
+        """x < y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) < 3`` is ``True``.
+        """
         return self.data < _raw(other)
 
     def __le__(self, other):
+        """x <= y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) <= 2`` is ``True``.
+        """
         return self.data <= _raw(other)
 
     def __gt__(self, other):
+        """x > y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) > 3`` is ``False``.
+        """
         return self.data > _raw(other)
 
     def __ge__(self, other):
+        """x >= y on the data, elementwise (not differentiable).
+
+        Example: ``Value(2.0) >= 3`` is ``False``.
+        """
         return self.data >= _raw(other)
 
     # ------------------------------------------------------------ graph ops
@@ -344,6 +345,7 @@ class Value:
                     node._ctx = ()
 
     def __iter__(self):
+        """Iterate over the first axis: ``v[0], v[1], ...``, each a Value in the graph."""
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d Value")
         for i in range(self.shape[0]):
@@ -377,8 +379,7 @@ def topological_order(root):
     length works (a recursive walk stops at Python's recursion limit near
     1,000 nodes).  Nodes themselves key the visited set: a Value hashes by
     identity, and distinct live objects never share a hash, so the set never
-    calls ``==`` (which compares data elementwise) and no ``id()`` call is needed
-    (17% fewer instructions in a scalar MLP step than keying on ``id()``).
+    calls ``==`` (which compares data elementwise) and no ``id()`` call is needed.
     """
     order = []
     visited = {root}
@@ -479,7 +480,14 @@ def _propagate(order, seed, create_graph):
         for i, parent in enumerate(parents):
             if not parent.requires_grad:
                 continue
-            gi = joint[i] if joint is not None else op.vjps[i](g, ans, *args, *ctx)
+            if joint is not None:
+                gi = joint[i]
+            else:
+                try:
+                    gi = op.vjps[i](g, ans, *args, *ctx)
+                except (ZeroDivisionError, OverflowError):
+                    # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
+                    gi = _in_numpy(op.vjps[i], g, ans, *args, *ctx)
             previous = peek(parent)
             if previous is None:
                 # A rule may hand back its input adjoint itself (``+``) or a
@@ -491,6 +499,12 @@ def _propagate(order, seed, create_graph):
             else:
                 pending[parent] = previous + gi
     return reached
+
+
+def _in_numpy(rule, *args):
+    """``rule(*args)`` with Python floats as numpy float64 (inf/nan and a warning instead of an exception)."""
+    out = rule(*(np.float64(a) if type(a) is float else a for a in args))
+    return float(out) if isinstance(out, np.generic) else out
 
 
 def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
@@ -513,19 +527,12 @@ def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
     return result
 
 
-# How many grad()/value_and_grad() calls are evaluating their f right now.
-# A call made inside another one (depth > 0) may differentiate a function
-# that captures the outer call's variables, which its own arguments cannot
-# reveal: it then builds its gradients as a graph, so the outer pass sees them.
-_grad_depth = 0
-
-
 def _grad_function(f, argnums, with_value):
     single = isinstance(argnums, int)
     nums = (argnums,) if single else tuple(argnums)
 
     def wrapped(*args, **kwargs):
-        global _grad_depth
+        state = _state
         original = args
         args = list(args)
         leaves = []
@@ -543,15 +550,18 @@ def _grad_function(f, argnums, with_value):
         # argument belongs to, as for a mixed partial) f may depend on nodes of
         # the outer graph: then the gradients must be built as a graph too, so
         # the outer pass sees them.
-        nested = _grad_depth > 0 or any(
+        # A call made inside another one (depth > 0) may differentiate a
+        # function that captures the outer call's variables, which its own
+        # arguments cannot reveal.
+        nested = state.grad_depth > 0 or any(
             isinstance(a, Value) and a.requires_grad for a in (*original, *kwargs.values())
         )
         with enable_grad():
-            _grad_depth += 1
+            state.grad_depth += 1
             try:
                 out = f(*args, **kwargs)
             finally:
-                _grad_depth -= 1
+                state.grad_depth -= 1
             if not isinstance(out, Value):
                 raise TypeError(f"grad() needs f to return a Value, got {type(out).__name__}")
             if np.size(out.data) != 1:

@@ -16,12 +16,23 @@ With two outputs and one case, mean_squared_error is the course's
 
 Numerics.  The cross-entropies are computed from *logits* whenever they can
 be: with ``from_logits=True``, or when ``y_pred`` was produced by
-``sigmoid``/``softmax`` (the loss then reads the logits from the graph, as
-Keras does).  From logits, BCE = softplus(z) - y z and CE = logsumexp(z) - Σ y z:
-finite and exact for any z, with the simple gradients σ(z) - y and
-softmax(z) - y.  Only when given bare probabilities do they clip ŷ to
+``sigmoid``/``softmax`` (the loss then finds the logits with
+:func:`autograd_mlp.ops.logits_of`, as Keras reads them from its graph).
+From logits, BCE = softplus(z) - y z and CE = logsumexp(z) - Σ y z: finite
+and exact for any z, with the simple gradients σ(z) - y and softmax(z) - y.  Only when given bare probabilities do they clip ŷ to
 [1e-7, 1 - 1e-7] (Keras' epsilon), which keeps a probability of exactly 0 or 1
 finite; the clipped region has zero gradient.
+
+On the logits path the probability node ŷ is skipped: the loss is a function
+of z, so ``backward()`` never reaches ŷ and ``ŷ.grad`` stays None, and a
+drawing of the loss shows z feeding the loss node without ŷ.  Its exact
+gradient, (ŷ - y) / (ŷ (1 - ŷ)), is infinite where ŷ rounds to 1, so it could
+not be propagated through ŷ anyway.
+
+Labels are checked where they enter: NaN or infinite labels are refused by
+every loss, and so are labels outside a loss's domain (binary cross-entropy:
+[0, 1]; hinge: {-1, 1} or {0, 1}; categorical cross-entropy: non-negative,
+since soft and multi-hot targets are legitimate) and empty batches.
 
 Each loss is one node of the graph with its own gradient rule, which is both
 what the formulas above say and several times cheaper than a chain of
@@ -30,12 +41,14 @@ elementwise nodes.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import ops
 from ._names import lookup, name_in
 from .engine import Value
-from .ops import Op, _sigmoid, _softmax_forward, _softplus_forward
+from .ops import Op, numeric
 
 __all__ = [
     "mean_squared_error",
@@ -53,12 +66,26 @@ __all__ = [
 EPSILON = 1e-7
 
 
-def _prediction(y_pred):
+def _prediction(y_pred, name):
     if not isinstance(y_pred, Value):
-        y_pred = ops._lift(y_pred)
-    if y_pred.ndim == 0:
-        raise ValueError("y_pred must have at least one dimension (a batch), got a 0-d value")
+        y_pred = ops.lift(y_pred)
+    d = y_pred.data
+    if type(d) is not np.ndarray or d.ndim == 0 or d.size == 0:
+        if y_pred.ndim == 0:
+            raise ValueError(f"{name}: y_pred must have at least one dimension (a batch), got a 0-d value")
+        if y_pred.size == 0:
+            raise ValueError(
+                f"{name}: the batch is empty (y_pred has shape {y_pred.shape}); a loss needs one case at least"
+            )
     return y_pred
+
+
+def _refuse_non_finite(y, name):
+    """A ValueError when the labels hold NaN or infinity (called once a loss came out non-finite)."""
+    bad = ~np.isfinite(y)
+    if np.any(bad):
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name}: y_true must be finite, got {y[where]} at index {where}")
 
 
 def _targets(y_true, y_pred, name):
@@ -89,44 +116,67 @@ def _targets(y_true, y_pred, name):
 # L = mean (ŷ - y)²          dL/dŷ = 2 (ŷ - y) / N
 MSE = Op("mse", lambda g, loss, p, y: (p - y) * (g * (2.0 / y.size)))
 # L = mean |ŷ - y|           dL/dŷ = sign(ŷ - y) / N   (0 where ŷ = y)
-MAE = Op("mae", lambda g, loss, p, y: g * (1.0 / np.size(y)) * np.sign(ops._raw(p) - y))
+MAE = Op("mae", lambda g, loss, p, y: g * (1.0 / np.size(y)) * np.sign((p.data if isinstance(p, Value) else p) - y))
 
 
 def mean_squared_error(y_true, y_pred):
     """L = 1/N Σ (ŷ - y)², N the number of elements."""
-    y_pred = _prediction(y_pred)
+    y_pred = _prediction(y_pred, "mean_squared_error")
     y = _targets(y_true, y_pred, "mean_squared_error")
     diff = (y_pred.data - y).ravel()
-    return Value._from_op(diff.dtype.type(diff @ diff / max(diff.size, 1)), (y_pred,), MSE, (y,))
+    loss = diff.dtype.type(diff @ diff / diff.size)
+    if not math.isfinite(loss):  # the labels are checked only then: a finite loss had finite labels
+        _refuse_non_finite(y, "mean_squared_error")
+    return MSE.record(loss, (y_pred,), (y,))
 
 
 def mean_absolute_error(y_true, y_pred):
     """L = 1/N Σ |ŷ - y|."""
-    y_pred = _prediction(y_pred)
+    y_pred = _prediction(y_pred, "mean_absolute_error")
     y = _targets(y_true, y_pred, "mean_absolute_error")
-    return Value._from_op(np.mean(np.abs(y_pred.data - y)), (y_pred,), MAE, (y,))
+    loss = np.mean(np.abs(y_pred.data - y))
+    if not math.isfinite(loss):
+        _refuse_non_finite(y, "mean_absolute_error")
+    return MAE.record(loss, (y_pred,), (y,))
 
 
 # --------------------------------------------------------- classification
+def _sigmoid_of(z):
+    return z.sigmoid() if isinstance(z, Value) else numeric.sigmoid(z)
+
+
+def _softmax_of(z):
+    return z.softmax() if isinstance(z, Value) else numeric.softmax(z, -1)
+
+
 # L = mean softplus(z) - y z      dL/dz = (σ(z) - y) / N
-BCE_LOGITS = Op("bce_logits", lambda g, loss, z, y: g * (1.0 / np.size(y)) * (_sigmoid(z) - y))
+BCE_LOGITS = Op("bce_logits", lambda g, loss, z, y: g * (1.0 / np.size(y)) * (_sigmoid_of(z) - y))
 
 
 def _check_probability_labels(y, name):
-    if y.size and (np.min(y) < 0 or np.max(y) > 1):
-        raise ValueError(f"{name}: y_true must lie in [0, 1], got values from {np.min(y)} to {np.max(y)}")
+    low, high = np.min(y), np.max(y)
+    if not (low >= 0 and high <= 1):  # written so that NaN fails too
+        if not np.all(np.isfinite(y)):
+            _refuse_non_finite(y, name)
+        raise ValueError(f"{name}: y_true must lie in [0, 1], got values from {low} to {high}")
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False):
-    """L = 1/N Σ -[y log ŷ + (1-y) log(1-ŷ)], from logits whenever possible (see module doc)."""
-    y_pred = _prediction(y_pred)
+    """L = 1/N Σ -[y log ŷ + (1-y) log(1-ŷ)], from logits whenever possible (see module doc).
+
+    Labels must lie in [0, 1].  When ŷ = sigmoid(z), the loss is computed from z
+    and ŷ.grad stays None after backward (see the module docstring).
+    """
+    y_pred = _prediction(y_pred, "binary_crossentropy")
     y = _targets(y_true, y_pred, "binary_crossentropy")
     _check_probability_labels(y, "binary_crossentropy")
-    if not from_logits and y_pred._op is ops.SIGMOID:
-        y_pred, from_logits = y_pred._parents[0], True
+    if not from_logits:
+        logits = ops.logits_of(y_pred)
+        if logits is not None and logits.activation == "sigmoid":
+            y_pred, from_logits = logits.values, True
     if from_logits:
         z = y_pred.data
-        return Value._from_op(np.mean(_softplus_forward(z) - y * z), (y_pred,), BCE_LOGITS, (y,))
+        return BCE_LOGITS.record(np.mean(numeric.softplus(z) - y * z), (y_pred,), (y,))
     p = _clip_probabilities(y_pred)
     return -(p.log() * y + (1.0 - p).log() * (1.0 - y)).mean()
 
@@ -139,7 +189,7 @@ def _clip_probabilities(p):
 # L = 1/n Σ_rows [Σy · logsumexp(z) - Σ y z]     dL/dz = (softmax(z) Σy - y) / n
 CE_LOGITS = Op(
     "ce_logits",
-    lambda g, loss, z, y: g * (1.0 / _rows(y)) * (_softmax(z) * y.sum(axis=-1, keepdims=True) - y),
+    lambda g, loss, z, y: g * (1.0 / _rows(y)) * (_softmax_of(z) * y.sum(axis=-1, keepdims=True) - y),
 )
 
 
@@ -147,25 +197,33 @@ def _rows(y):
     return max(np.size(y) // np.shape(y)[-1], 1)
 
 
-def _softmax(z):
-    return z.softmax() if isinstance(z, Value) else _softmax_forward(z, -1)
-
-
 def _ce_from_logits(z, y):
-    lse = ops._logsumexp_forward(z.data, axis=-1, keepdims=True)
+    lse = numeric.logsumexp(z.data, axis=-1, keepdims=True)
     per_row = np.sum(y * (lse - z.data), axis=-1)
-    return Value._from_op(np.mean(per_row), (z,), CE_LOGITS, (y,))
+    return CE_LOGITS.record(np.mean(per_row), (z,), (y,))
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False):
-    """L = 1/n Σ_rows -Σ_k y_k log ŷ_k with one-hot (or probability) targets along the last axis."""
-    y_pred = _prediction(y_pred)
+    """L = 1/n Σ_rows -Σ_k y_k log ŷ_k with targets along the last axis.
+
+    Targets must be finite and non-negative: one-hot, soft (rows of
+    probabilities) and multi-hot rows are all accepted; a row need not sum to
+    one.  When ŷ = softmax(z) along the last axis, the loss is computed from z
+    and ŷ.grad stays None after backward (see the module docstring).
+    """
+    y_pred = _prediction(y_pred, "categorical_crossentropy")
     y = _targets(y_true, y_pred, "categorical_crossentropy")
     if y.shape != y_pred.shape:
         raise ValueError(f"categorical_crossentropy: y_true has shape {y.shape}, y_pred {y_pred.shape}")
-    _check_probability_labels(y, "categorical_crossentropy")
-    if not from_logits and y_pred._op is ops.SOFTMAX and y_pred._ctx[0] == y_pred.ndim - 1:
-        y_pred, from_logits = y_pred._parents[0], True
+    low, high = np.min(y), np.max(y)
+    if not (low >= 0 and high < np.inf):  # written so that NaN fails too
+        if not np.all(np.isfinite(y)):
+            _refuse_non_finite(y, "categorical_crossentropy")
+        raise ValueError(f"categorical_crossentropy: y_true must be non-negative, got a minimum of {low}")
+    if not from_logits:
+        logits = ops.logits_of(y_pred)
+        if logits is not None and logits.activation == "softmax" and logits.axis == y_pred.ndim - 1:
+            y_pred, from_logits = logits.values, True
     if from_logits:
         return _ce_from_logits(y_pred, y)
     p = _clip_probabilities(y_pred)
@@ -174,8 +232,12 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False):
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     """Categorical cross-entropy with integer class labels of shape (n,) or (n, 1)."""
-    y_pred = _prediction(y_pred)
+    y_pred = _prediction(y_pred, "sparse_categorical_crossentropy")
     labels = np.asarray(y_true.data if isinstance(y_true, Value) else y_true)
+    if labels.dtype.kind not in "biuf":
+        raise TypeError(f"sparse_categorical_crossentropy: labels must be integers, got dtype {labels.dtype}")
+    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
+        _refuse_non_finite(labels, "sparse_categorical_crossentropy")
     n_classes = y_pred.shape[-1]
     if labels.size != y_pred.size // n_classes:
         raise ValueError(
@@ -196,10 +258,17 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
 
 
 def hinge(y_true, y_pred):
-    """L = 1/N Σ max(0, 1 - y ŷ) with labels in {-1, 1} (0/1 labels are mapped to -1/1, as Keras does)."""
-    y_pred = _prediction(y_pred)
+    """L = 1/N Σ max(0, 1 - y ŷ) with labels in {-1, 1}; labels in {0, 1} are mapped to -1/1, as Keras does."""
+    y_pred = _prediction(y_pred, "hinge")
     y = _targets(y_true, y_pred, "hinge")
-    if y.size and np.all((y == 0) | (y == 1)):
+    signed = (y == 1) | (y == -1)
+    if not np.all(signed):
+        if not np.all((y == 0) | (y == 1)):
+            if not np.all(np.isfinite(y)):
+                _refuse_non_finite(y, "hinge")
+            raise ValueError(
+                f"hinge: y_true must hold labels in {{-1, 1}} or in {{0, 1}}, got the values {np.unique(y)[:6]}"
+            )
         y = 2 * y - 1
     return (1.0 - y_pred * y).relu().mean()
 

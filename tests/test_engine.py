@@ -9,11 +9,8 @@ from hypothesis import strategies as st
 
 from autograd_mlp import (
     Value,
-    enable_grad,
     grad,
     gradients,
-    is_grad_enabled,
-    no_grad,
     numerical_grad,
     ops,
     value_and_grad,
@@ -321,31 +318,7 @@ def test_topological_order_puts_parents_first_and_each_node_once():
     assert order[-1] is e
 
 
-# ----------------------------------------------------------- no_grad, detach
-def test_no_grad_records_nothing():
-    x = Value(np.array([1.0, 2.0]))
-    assert is_grad_enabled()
-    with no_grad():
-        assert not is_grad_enabled()
-        y = (x * 3.0).exp().sum()
-        with enable_grad():
-            z = x * 2.0
-        assert not is_grad_enabled()
-    assert is_grad_enabled()
-    assert not y.requires_grad and y.parents == () and y.is_leaf
-    assert z.requires_grad and z.parents[0] is x
-    with pytest.raises(RuntimeError):
-        y.backward()
-    assert x.grad is None
-
-
-def test_no_grad_restores_the_mode_after_an_exception():
-    with pytest.raises(ZeroDivisionError):
-        with no_grad():
-            raise ZeroDivisionError
-    assert is_grad_enabled()
-
-
+# ------------------------------------------------------------------ detach
 def test_detach_cuts_the_graph():
     x = Value(3.0)
     d = (x * x).detach()

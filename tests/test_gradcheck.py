@@ -6,22 +6,27 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd_mlp import GradcheckError, Value, gradcheck, numerical_grad, ops
+from autograd_mlp import GradcheckError, Value, gradcheck, numerical_grad, primitive
 
 from strategies import arrays_any_shape, data_values, positive
 
+
 # A deliberately wrong primitive: z = x², with the rule 3x instead of 2x.
-WRONG_SQUARE = ops.Op("wrong_square", lambda g, z, x: g * 3.0 * x)
+@primitive
+def wrong_square(x):
+    return x**2
+
+
+wrong_square.defvjp(lambda g, z, x: g * 3.0 * x)
+
+
 # A nearly right one: z = x², with the rule 2x + 1e-4 (an error gradcheck's default tolerance sees).
-SLIGHTLY_WRONG_SQUARE = ops.Op("slightly_wrong_square", lambda g, z, x: g * (2.0 * x + 1e-4))
+@primitive
+def slightly_wrong_square(x):
+    return x**2
 
 
-def wrong_square(v):
-    return Value._from_op(v.data**2, (v,), WRONG_SQUARE)
-
-
-def slightly_wrong_square(v):
-    return Value._from_op(v.data**2, (v,), SLIGHTLY_WRONG_SQUARE)
+slightly_wrong_square.defvjp(lambda g, z, x: g * (2.0 * x + 1e-4))
 
 
 # ---------------------------------------------------------- numerical_grad
@@ -144,8 +149,8 @@ def test_gradcheck_fails_on_non_finite_gradients():
         gradcheck(lambda x: x.sqrt().sum(), np.array([1.0, 0.0]))
     # a step to +inf at x = 1: both sides see an infinite slope there, and
     # the same infinity on both sides passes
-    step = ops.Op("step", lambda g, z, x: g * np.inf)
-    f = lambda x: Value._from_op(np.where(x.data > 1, np.inf, x.data), (x,), step).sum()  # noqa: E731
+    step = primitive(lambda x: np.where(x > 1, np.inf, x), name="step").defvjp(lambda g, z, x: g * np.inf)
+    f = lambda x: step(x).sum()  # noqa: E731
     assert gradcheck(f, np.array([1.0]))
     with pytest.raises(GradcheckError, match="non-finite"):
         gradcheck(f, np.array([0.5]))

@@ -341,7 +341,7 @@ def test_sparse_labels_are_checked():
 def test_probability_targets_outside_0_1_raise():
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         losses.binary_crossentropy([[2.0]], Value(np.array([[0.5]])))
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+    with pytest.raises(ValueError, match="non-negative"):
         losses.categorical_crossentropy([[-1.0, 2.0]], Value(np.array([[0.5, 0.5]])))
 
 
@@ -379,3 +379,86 @@ def test_losses_work_without_a_graph():
     with no_grad():
         out = losses.mean_squared_error([[1.0]], Value(np.array([[3.0]])))
     assert out.item() == 4.0 and not out.requires_grad
+
+
+# ------------------------------------------------------- labels where they enter
+ALL_LOSSES = {
+    "mean_squared_error": losses.mean_squared_error,
+    "mean_absolute_error": losses.mean_absolute_error,
+    "binary_crossentropy": losses.binary_crossentropy,
+    "categorical_crossentropy": losses.categorical_crossentropy,
+    "hinge": losses.hinge,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_LOSSES))
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_every_loss_refuses_non_finite_labels(name, bad):
+    y = np.array([[1.0, 0.0], [bad, 1.0]])
+    with pytest.raises(ValueError, match=rf"{name}: y_true must be finite.*index \(1, 0\)"):
+        ALL_LOSSES[name](y, Value(np.full((2, 2), 0.5)))
+
+
+def test_sparse_categorical_crossentropy_refuses_non_finite_labels():
+    with pytest.raises(ValueError, match="finite|whole"):
+        losses.sparse_categorical_crossentropy([0.0, np.nan], Value(np.full((2, 3), 1 / 3)))
+    with pytest.raises(ValueError, match="finite"):
+        losses.sparse_categorical_crossentropy([0.0, np.inf], Value(np.full((2, 3), 1 / 3)))
+
+
+@pytest.mark.parametrize("name", sorted(ALL_LOSSES) + ["sparse_categorical_crossentropy"])
+def test_every_loss_refuses_an_empty_batch(name):
+    fn = losses.get(name)
+    y_true = np.zeros((0,)) if name.startswith("sparse") else np.zeros((0, 2))
+    with pytest.raises(ValueError, match=rf"{name}: the batch is empty"):
+        fn(y_true, Value(np.zeros((0, 2))))
+
+
+def test_hinge_labels_are_plus_minus_one_or_zero_one():
+    p = Value(np.array([[0.5], [-2.0], [0.3]]))
+    signed = losses.hinge(np.array([[1.0], [-1.0], [-1.0]]), p).item()
+    assert losses.hinge(np.array([[1.0], [0.0], [0.0]]), p).item() == signed  # 0/1 mapped to -1/1
+    for bad in ([[2.0], [1.0], [0.0]], [[1.0], [0.0], [-1.0]], [[0.5], [1.0], [1.0]]):
+        with pytest.raises(ValueError, match=r"hinge: y_true must hold labels in \{-1, 1\} or in \{0, 1\}"):
+            losses.hinge(np.array(bad), p)
+
+
+def test_categorical_crossentropy_accepts_soft_and_multi_hot_rows_refuses_negative():
+    p = Value(np.full((2, 3), 1 / 3))
+    losses.categorical_crossentropy([[0.2, 0.3, 0.5], [1.0, 1.0, 0.0]], p)
+    losses.categorical_crossentropy([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]], p)
+    with pytest.raises(ValueError, match="non-negative"):
+        losses.categorical_crossentropy([[0.5, -0.1, 0.6], [1.0, 0.0, 0.0]], p)
+
+
+UNNORMALIZED_TARGETS = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 1.0, 1.0], [0.3, 0.0, 0.0]])
+
+
+@pytest.mark.parametrize("path", ["softmax", "from_logits", "probabilities"])
+def test_categorical_crossentropy_value_and_gradient_agree_for_rows_not_summing_to_one(path):
+    z = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5], [-2.0, 0.3, 0.1], [0.0, 0.2, 0.4]])
+
+    def loss(v):
+        if path == "softmax":
+            return losses.categorical_crossentropy(UNNORMALIZED_TARGETS, v.softmax())
+        if path == "from_logits":
+            return losses.categorical_crossentropy(UNNORMALIZED_TARGETS, v, from_logits=True)
+        return losses.categorical_crossentropy(UNNORMALIZED_TARGETS, (v * 0.1).sigmoid())
+
+    assert gradcheck(loss, z)
+
+
+# ----------------------------------------------------------- the logits path
+def test_logits_path_leaves_the_skipped_probability_without_gradient():
+    from autograd_mlp.engine import topological_order
+
+    z = Value(np.array([[40.0], [-3.0]]))
+    p = z.sigmoid()
+    loss = losses.binary_crossentropy([[0.0], [1.0]], p)
+    loss.backward()
+    assert p.grad is None, "the probability node is not part of the loss's graph"
+    nodes = {id(node) for node in topological_order(loss)}
+    assert id(p) not in nodes and id(z) in nodes
+    assert loss.op == "bce_logits"
+    np.testing.assert_allclose(z.grad, (1 / (1 + np.exp(-z.data)) - [[0.0], [1.0]]) / 2)
+    assert np.isfinite(loss.item())

@@ -1,0 +1,124 @@
+"""The engine's mode and its shared state: grad recording per thread, the collector paused per process.
+
+Whether operations record the graph is a per-thread mode, as PyTorch's grad
+mode is: ``no_grad()`` in a thread that predicts leaves a thread that trains
+untouched.  The cyclic garbage collector is one per process, so pausing it
+during a backward pass is counted across threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import threading
+
+__all__ = ["no_grad", "enable_grad", "is_grad_enabled", "gc_paused"]
+
+
+class _ThreadState(threading.local):
+    """The engine's state that belongs to one thread, as PyTorch's grad mode does.
+
+    ``grad_enabled``: whether operations record the graph (a ``no_grad()``
+    block in one thread leaves training in another untouched).
+    ``grad_depth``: how many grad()/value_and_grad() calls are evaluating
+    their f right now in this thread (see ``_grad_function``).
+    ``__init__`` runs once in each thread that touches the state.
+    """
+
+    def __init__(self):
+        self.grad_enabled = True
+        self.grad_depth = 0
+
+
+_state = _ThreadState()
+
+# How many no_grad() regions are open in all threads together.  While it is
+# 0, every thread records the graph, so an operation reads this plain global
+# instead of its thread's state (a thread-local lookup on every operation is
+# what the scalar networks would pay for otherwise).  A thread whose mode is
+# off is always inside such a region, so the shortcut is never wrong.
+_off_regions = [0]  # a list, so the engine can bind it once and read _off_regions[0]
+_off_regions_lock = threading.Lock()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations record the graph in this thread (outside ``no_grad()``)."""
+    return _state.grad_enabled
+
+
+class _set_grad_enabled(contextlib.ContextDecorator):
+    """Context manager (and decorator) that sets this thread's grad mode and restores it on exit.
+
+    A class rather than a generator-based context manager: it is entered on
+    every optimizer step and every prediction, and costs less this way.
+    """
+
+    __slots__ = ("mode", "_previous")
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+        self._previous = []
+
+    def __enter__(self):
+        if not self.mode:
+            with _off_regions_lock:
+                _off_regions[0] += 1
+        state = _state
+        self._previous.append(state.grad_enabled)
+        state.grad_enabled = self.mode
+        return self
+
+    def __exit__(self, *exc):
+        _state.grad_enabled = self._previous.pop()
+        if not self.mode:
+            with _off_regions_lock:
+                _off_regions[0] -= 1
+        return False
+
+
+# The cyclic collector is one per process: threads pausing it share a count,
+# and the last one out restores the state the first one in found.
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+class gc_paused:
+    """Pause Python's cyclic garbage collector while building or walking a graph.
+
+    A graph of Values holds no reference cycles (a node refers to its parents,
+    never to its children), so reference counting frees it and the cyclic
+    collector has nothing to find in it.  Left on, the collections that many
+    small allocations trigger re-scan the growing graph again and again
+    (benchmarks/RESULTS.md, W5).  Safe with threads: the collector comes back
+    on (if it was on) only when no thread is inside a paused region any more.
+    """
+
+    __slots__ = ()
+
+    def __enter__(self):
+        global _gc_pausers, _gc_was_enabled
+        with _gc_lock:
+            if _gc_pausers == 0:
+                _gc_was_enabled = gc.isenabled()
+                gc.disable()
+            _gc_pausers += 1
+        return self
+
+    def __exit__(self, *exc):
+        global _gc_pausers
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+        return False
+
+
+def no_grad():
+    """Context manager: operations inside it record no graph (inference, weight updates)."""
+    return _set_grad_enabled(False)
+
+
+def enable_grad():
+    """Context manager: record the graph again, even inside ``no_grad()``."""
+    return _set_grad_enabled(True)
