@@ -491,3 +491,16 @@ def test_step_decay_accepts_a_whole_float_as_its_integer():
     s = StepDecay(0.1, drop=0.5, every=3.0)
     assert s.every == 3 and type(s.every) is int
     assert s(5) == pytest.approx(0.05)
+
+
+def test_growing_schedules_saturate_instead_of_overflowing():
+    # A decay rate above 1 grows the rate; Python's float power would raise OverflowError
+    # once rate**(t / steps) passes 1.8e308.
+    import sys
+
+    growing = ExponentialDecay(0.1, decay_steps=1, decay_rate=2.0)
+    assert growing(10) == pytest.approx(0.1 * 2.0**10)
+    assert growing(5000) == sys.float_info.max
+    assert growing(10**6) == sys.float_info.max
+    assert StepDecay(0.1, drop=3.0, every=1)(10**5) == sys.float_info.max
+    assert ExponentialDecay(0.1, 1, 0.5)(10**6) == 0.0  # a shrinking rate underflows to 0 as before

@@ -8,6 +8,7 @@ decay the course describes, and they save with the model (``get_config``).
 from __future__ import annotations
 
 import math
+import sys
 
 from ._args import _non_negative, _positive, _whole_positive
 
@@ -25,8 +26,27 @@ class LearningRateSchedule:
         return {"class": type(self).__name__, **vars(self)}
 
 
+def _power_rate(initial, base, exponent):
+    """λ₀ · base^exponent, saturated at the largest finite float where a growing rate (base > 1) overflows.
+
+    Python's float power raises OverflowError past about 1.8e308; a schedule
+    that grows (Keras allows a decay rate above 1) should keep answering, and
+    the training it drives then diverges visibly instead of crashing the step.
+    """
+    try:
+        return min(initial * base**exponent, _LARGEST)
+    except OverflowError:
+        return _LARGEST
+
+
+_LARGEST = sys.float_info.max
+
+
 class ExponentialDecay(LearningRateSchedule):
-    """λ(t) = λ₀ · rate^(t / steps), or rate^⌊t / steps⌋ with ``staircase=True`` (Keras' ExponentialDecay)."""
+    """λ(t) = λ₀ · rate^(t / steps), or rate^⌊t / steps⌋ with ``staircase=True`` (Keras' ExponentialDecay).
+
+    A rate above 1 grows the learning rate; it saturates at the largest finite float.
+    """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
         self.initial_learning_rate = _positive(initial_learning_rate, "initial_learning_rate")
@@ -38,7 +58,7 @@ class ExponentialDecay(LearningRateSchedule):
         exponent = step / self.decay_steps
         if self.staircase:
             exponent = math.floor(exponent)
-        return self.initial_learning_rate * self.decay_rate**exponent
+        return _power_rate(self.initial_learning_rate, self.decay_rate, exponent)
 
 
 class StepDecay(LearningRateSchedule):
@@ -50,7 +70,7 @@ class StepDecay(LearningRateSchedule):
         self.every = _whole_positive(every, "every")
 
     def __call__(self, step):
-        return self.initial_learning_rate * self.drop ** (step // self.every)
+        return _power_rate(self.initial_learning_rate, self.drop, step // self.every)
 
 
 class InverseTimeDecay(LearningRateSchedule):
