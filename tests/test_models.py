@@ -476,7 +476,7 @@ def test_verbose_1_draws_one_bar_in_place(capsys):
 
 
 def test_verbose_1_on_a_terminal_redraws_at_most_ten_times_a_second(capsys, monkeypatch):
-    monkeypatch.setattr(callbacks, "_is_dynamic", lambda stream: True)
+    monkeypatch.setattr(callbacks.progbar, "_is_dynamic", lambda stream: True)
     clock = iter(np.arange(0.0, 100.0, 0.01))  # each reading 10 ms later
     monkeypatch.setattr(callbacks.ProgbarLogger, "clock", staticmethod(lambda: float(next(clock))))
     x, y = course_data(20)

@@ -67,7 +67,7 @@ def load_model(path, compile=True):
                 f"{path}: weight {param.name!r} should be {param.dtype.name} of shape {param.shape} "
                 f"by the architecture, the file holds {arr.dtype.name} of shape {arr.shape}"
             )
-    model.set_weights(weights)
+    model.set_weights(weights, allow_non_finite=True)  # the file gives back exactly what was saved
     compile_config = header.get("compile_config")
     if compile and compile_config is not None:
         _compile(model, compile_config, path)

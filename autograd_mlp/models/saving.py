@@ -177,6 +177,6 @@ def load_weights(model, path):
     archive = read_file(path)
     weights = [archive.read_array(spec) for spec in archive.records("weights")]
     try:
-        model.set_weights(weights)
+        model.set_weights(weights, allow_non_finite=True)  # exactly what was saved
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{path}: the weights do not fit model {getattr(model, 'name', '')!r}: {exc}") from None
