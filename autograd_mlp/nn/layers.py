@@ -153,15 +153,20 @@ class Dense(Layer):
             self._activity_loss = self.activity_regularizer(out) / out.shape[0] if is_grad_enabled() else None
         return out
 
-    @property
-    def losses(self):
-        """The penalties this layer adds to the loss: its weights' (when trainable), then its output's."""
+    def weight_penalties(self):
+        """The weight regularizers' penalties (scalar Values); none while frozen, as in Keras."""
         found = []
         if self.built and self.trainable:
             if self.kernel_regularizer is not None:
                 found.append(self.kernel_regularizer(self.weight))
             if self.bias_regularizer is not None and self.bias is not None:
                 found.append(self.bias_regularizer(self.bias))
+        return found
+
+    @property
+    def losses(self):
+        """The penalties this layer adds to the loss: its weights' (when trainable), then its last output's."""
+        found = self.weight_penalties()
         if self._activity_loss is not None:
             found.append(self._activity_loss)
         return found
@@ -182,8 +187,12 @@ class Dense(Layer):
             "dtype": self.dtype.name,
         }
         for key in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"):
-            if getattr(self, key) is not None:
-                config[key] = serialize_regularizer(getattr(self, key))
+            regularizer = getattr(self, key)
+            if regularizer is not None:
+                try:
+                    config[key] = serialize_regularizer(regularizer)
+                except ValueError:  # a custom function: named only (saving refuses it)
+                    config[key] = getattr(regularizer, "__name__", repr(regularizer))
         if not self.trainable:
             config["trainable"] = False
         return config
@@ -252,12 +261,15 @@ class Sequential(Layer):
     layers since it uses the optimizers, callbacks and files.
 
     An ``Input(shape=...)`` (or ``InputLayer``) may come first: it declares
-    the shape of one case, and the layers after it are built at once.
+    the shape of one case, and the layers after it are built at once.  As in
+    Keras 3 it is not one of ``layers`` (``model.layers[0]`` is the first
+    layer with a job); ``input_layer`` holds it, and the config lists it first.
     """
 
     def __init__(self, layers=None, name=None, trainable=True):
         super().__init__()
         self.name = name or unique_name("sequential")
+        self._input_layer = None
         self.layers = []
         for layer in layers or []:
             self.add(layer)
@@ -268,15 +280,24 @@ class Sequential(Layer):
         """Append a layer; once the input shape is known, later layers are built right away."""
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add expects a layer (Module), got {type(layer).__name__}")
-        if isinstance(layer, InputLayer) and self.layers:
-            raise ValueError(
-                f"an Input layer can only come first in a Sequential model; {self.name!r} has {len(self.layers)} layers"
-            )
+        if isinstance(layer, InputLayer):
+            if self.layers or self._input_layer is not None:
+                raise ValueError(
+                    f"an Input layer can only come first in a Sequential model, once; "
+                    f"{self.name!r} already has {len(self.layers) + (self._input_layer is not None)} layers"
+                )
+            self._input_layer = layer
+            return
         names = {getattr(existing, "name", None) for existing in self.layers}
         if getattr(layer, "name", None) in names:
             raise ValueError(f"a layer named {layer.name!r} is already in this model")
         self.layers.append(layer)
         self._build_known_shapes()
+
+    @property
+    def input_layer(self):
+        """The ``InputLayer`` given first, or None."""
+        return self._input_layer
 
     def pop(self):
         """Remove the last layer and return it (Keras' ``pop``); the model's other layers keep their weights."""
@@ -295,6 +316,8 @@ class Sequential(Layer):
 
     def known_input_shape(self):
         """The feature shape of one case, once the first layer knows it (declared or built)."""
+        if self._input_layer is not None:
+            return self._input_layer.known_input_shape()
         for layer in self.layers:
             if not isinstance(layer, Layer):
                 return None
@@ -339,6 +362,8 @@ class Sequential(Layer):
     def forward(self, x):
         if not self.layers:
             raise ValueError(f"model {self.name!r} has no layers; add() some first")
+        if self._input_layer is not None:
+            x = self._input_layer(x)
         for layer in self.layers:
             x = layer(x)
         return x
@@ -361,7 +386,10 @@ class Sequential(Layer):
         return iter(self.layers)
 
     def get_config(self):
-        config = {"name": self.name, "layers": [{"class": type(l).__name__, "config": l.get_config()} for l in self.layers]}
+        layers = ([self._input_layer] if self._input_layer is not None else []) + list(self.layers)
+        config = {"name": self.name, "layers": [{"class": type(l).__name__, "config": l.get_config()} for l in layers]}
+        if not self.trainable:
+            config["trainable"] = False
         return config
 
     @classmethod
@@ -380,7 +408,7 @@ class Sequential(Layer):
             if kind not in classes:
                 raise ValueError(f"layer {i} has unknown class {kind!r}; expected one of {sorted(classes)}")
             layers.append(classes[kind].from_config(entry.get("config", {})))
-        return cls(layers, name=config.get("name"))
+        return cls(layers, name=config.get("name"), trainable=config.get("trainable", True))
 
 
 #: The layer classes a config names (what ``from_config`` and loading a model may build).

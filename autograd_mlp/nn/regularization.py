@@ -19,9 +19,10 @@ REGULARIZER_CLASSES = ("L1", "L2", "L1L2")
 
 
 def _module():
+    """:mod:`autograd_mlp.regularizers`, found by name when first needed (None if it is not installed)."""
     try:
         return importlib.import_module("autograd_mlp.regularizers")
-    except ImportError:  # pragma: no cover - the module ships with the package
+    except ModuleNotFoundError:
         return None
 
 
