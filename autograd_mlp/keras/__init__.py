@@ -16,12 +16,9 @@ TensorFlow / Keras                          autograd_mlp
 ==========================================  ==============================================
 
 Each module only re-exports the library's own objects under Keras' names.
-``regularizers`` is imported on first use.
 """
 
-import importlib
-
-from . import callbacks, initializers, layers, losses, metrics, models, optimizers, utils
+from . import callbacks, initializers, layers, losses, metrics, models, optimizers, regularizers, utils
 from .layers import Input, InputLayer
 from .models import Model, Sequential, load_model
 
@@ -30,9 +27,3 @@ __all__ = [
     "utils", "Model", "Sequential", "load_model", "Input", "InputLayer",
 ]
 
-
-def __getattr__(name):
-    # keras.regularizers on first use (as `from autograd_mlp.keras import regularizers` does anyway).
-    if name == "regularizers":
-        return importlib.import_module(f"{__name__}.regularizers")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
