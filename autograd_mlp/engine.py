@@ -25,11 +25,9 @@ Semantics, chosen to match PyTorch where the two agree with the course:
   ``backward()`` through the same graph therefore works and adds the same
   gradients again.  ``backward(retain_graph=False)`` releases the graph
   instead; a later ``backward()`` through it then raises ``RuntimeError``.
-* Every node reached by the backward pass gets a ``.grad`` (intermediates too),
-  so each node of a drawing shows its gradient.
-* ``backward(create_graph=True)`` builds the backward pass out of Values, so
-  the gradients can be differentiated again (second derivatives,
-  Hessian-vector products).
+* Every node reached by the backward pass gets a ``.grad`` (intermediates too).
+* ``backward(create_graph=True)`` builds the backward pass out of Values, so the
+  gradients can be differentiated again (second derivatives, Hessian-vector products).
 """
 
 from __future__ import annotations
@@ -114,8 +112,7 @@ class Value:
         "__weakref__": None,
     }
 
-    # Make numpy defer to our reflected operators: ``array * value`` calls
-    # ``Value.__rmul__`` instead of building an object array.
+    # numpy defers to our reflected operators (``array * value`` calls __rmul__).
     __array_ufunc__ = None
 
     def __init__(self, data, requires_grad=True, name=None, dtype=None):
@@ -198,6 +195,10 @@ class Value:
         """The data as a numpy array (a copy-free view for array data)."""
         return np.asarray(self.data)
 
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(v)``: the data as an array (not an object array of Values), as a Keras weight converts."""
+        return np.array(self.data, dtype=dtype, copy=True) if copy else np.asarray(self.data, dtype=dtype)
+
     def __float__(self):
         """``float(v)``: the single element as a Python float (see :meth:`item`)."""
         return self.item()
@@ -247,8 +248,7 @@ class Value:
     #
     # help(Value) lists each with its formula and an example.
 
-    # Comparisons compare data elementwise, like numpy, and are not
-    # differentiable.  Hashing stays by identity so Values can key dicts.
+    # Comparisons: elementwise on data, like numpy, not differentiable; hashing by identity.
     __hash__ = object.__hash__
 
     def __eq__(self, other):

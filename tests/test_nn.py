@@ -271,8 +271,8 @@ def test_unknown_names_list_the_valid_ones():
         Dense(2, activation="rleu")
     with pytest.raises(ValueError, match=r"unknown initializer 'glorot'.*'glorot_normal'.*'he_normal'"):
         Dense(2, kernel_initializer="glorot")
-    with pytest.raises(ValueError, match=r"unknown initializer 'one'.*'ones'.*'zeros'"):
-        Dense(2, bias_initializer="one")
+    with pytest.raises(ValueError, match=r"unknown initializer 'onez'.*'ones'.*'zeros'"):
+        Dense(2, bias_initializer="onez")
 
 
 def test_dense_dtype_float32():
@@ -317,13 +317,18 @@ N_IN, N_OUT = 200, 300  # 60,000 draws: sample std within about 0.5% of the true
     "name, kind, scale",
     [
         ("glorot_uniform", "uniform", np.sqrt(6.0 / (N_IN + N_OUT))),
-        ("glorot_normal", "normal", np.sqrt(2.0 / (N_IN + N_OUT))),
+        ("glorot_normal", "truncated", np.sqrt(2.0 / (N_IN + N_OUT))),
         ("he_uniform", "uniform", np.sqrt(6.0 / N_IN)),
-        ("he_normal", "normal", np.sqrt(2.0 / N_IN)),
+        ("he_normal", "truncated", np.sqrt(2.0 / N_IN)),
         ("lecun_uniform", "uniform", np.sqrt(3.0 / N_IN)),
-        ("lecun_normal", "normal", np.sqrt(1.0 / N_IN)),
+        ("lecun_normal", "truncated", np.sqrt(1.0 / N_IN)),
         ("random_uniform", "uniform", 0.05),
         ("random_normal", "normal", 0.05),
+        ("normal", "normal", 0.05),
+        ("uniform", "uniform", 0.05),
+        ("truncated_normal", "truncated", 0.05 * 0.87962566103423978),
+        ("variance_scaling", "truncated", np.sqrt(1.0 / N_IN)),
+        ("GlorotNormal", "truncated", np.sqrt(2.0 / (N_IN + N_OUT))),
     ],
 )
 def test_initializer_statistics(name, kind, scale):
@@ -334,6 +339,10 @@ def test_initializer_statistics(name, kind, scale):
     assert w.std() == pytest.approx(std, rel=0.02)
     if kind == "uniform":
         assert -scale <= w.min() < -0.99 * scale and 0.99 * scale < w.max() <= scale
+    elif kind == "truncated":
+        # Keras' truncated normal: drawn at σ / 0.8796..., nothing beyond two of those
+        limit = 2 * std / 0.87962566103423978
+        assert np.abs(w).max() <= limit and np.abs(w).max() > 0.99 * limit
     else:
         # about 0.27% of normal draws lie beyond 3σ
         assert 0.001 < np.mean(np.abs(w) > 3 * std) < 0.005

@@ -205,7 +205,7 @@ def test_every_public_operation_of_value_has_a_docstring_with_an_example():
                                                                      "size", "dtype", "is_leaf", "data", "grad",
                                                                      "name", "requires_grad"}
                   and not n.startswith("__r") and n not in {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",
-                                                             "__ge__", "__float__", "__len__", "__bool__",
+                                                             "__ge__", "__float__", "__array__", "__len__", "__bool__",
                                                              "__repr__", "__iter__", "__array_ufunc__"}]
     no_example = [n for n in operations if "Example" not in inspect_doc(n)]
     assert not no_example, f"no example: {no_example}"

@@ -10,15 +10,20 @@ TensorFlow / Keras                          autograd_mlp
 ``tensorflow.keras.callbacks``              ``autograd_mlp.keras.callbacks``
 ``tensorflow.keras.losses``                 ``autograd_mlp.keras.losses``
 ``tensorflow.keras.metrics``                ``autograd_mlp.keras.metrics``
+``tensorflow.keras.initializers``           ``autograd_mlp.keras.initializers``
+``tensorflow.keras.regularizers``           ``autograd_mlp.keras.regularizers``
+``keras.Input``                             ``autograd_mlp.keras.Input``
 ==========================================  ==============================================
 
 Each module only re-exports the library's own objects under Keras' names.
 """
 
-from . import callbacks, layers, losses, metrics, models, optimizers, regularizers, utils
+from . import callbacks, initializers, layers, losses, metrics, models, optimizers, regularizers, utils
+from .layers import Input, InputLayer
 from .models import Model, Sequential, load_model
 
 __all__ = [
-    "callbacks", "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
-    "Model", "Sequential", "load_model",
+    "callbacks", "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers",
+    "utils", "Model", "Sequential", "load_model", "Input", "InputLayer",
 ]
+

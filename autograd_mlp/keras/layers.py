@@ -1,5 +1,5 @@
-"""``tensorflow.keras.layers``: ``Dense`` and ``Dropout``."""
+"""``tensorflow.keras.layers``: ``Dense``, ``Dropout``, ``Input`` / ``InputLayer``, ``Flatten``, ``Activation``."""
 
-from ..nn.layers import Dense, Dropout, Layer
+from ..nn.layers import Activation, Dense, Dropout, Flatten, Input, InputLayer, Layer
 
-__all__ = ["Dense", "Dropout", "Layer"]
+__all__ = ["Dense", "Dropout", "Input", "InputLayer", "Flatten", "Activation", "Layer"]

@@ -9,7 +9,9 @@
 This layer sits above the layers (:mod:`autograd_mlp.nn`) and the parts of
 training it puts together (optimizers, losses, metrics, callbacks, the file
 format); nothing below imports it.  Inside it, each module imports only the
-ones before it: ``arguments``, ``saving``, ``summary``, ``model``,
+ones before it: ``arguments`` and ``weighting`` (what the workflow is given,
+row weights), ``saving``, ``summary``, ``checks`` (the data against the
+model) and ``steps`` (the loss of a batch, with penalties), ``model``,
 ``sequential``, ``loading``.
 """
 

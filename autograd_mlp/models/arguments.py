@@ -19,7 +19,7 @@ from ..callbacks import Callback
 from ..engine import Value
 
 __all__ = [
-    "positive_int", "check_batch_size", "check_verbose", "as_table", "row_slices",
+    "positive_int", "check_batch_size", "check_verbose", "as_table", "as_batch", "row_slices",
     "check_metrics", "check_callbacks", "FitOptions", "fit_options", "training_rows",
 ]
 
@@ -76,6 +76,32 @@ def as_table(data, what):
             f"{what} must hold finite numbers, got {int((~finite).sum())} NaN or infinite values "
             f"(the first at row {bad[0]}, column {bad[1]}: {arr[tuple(bad)]})"
         )
+    return arr
+
+
+def as_batch(data, what):
+    """``data`` as a float array of shape (rows, d1, d2, ...) with at least one feature axis (image-shaped cases)."""
+    if isinstance(data, Value):
+        data = data.data
+    if data is None or isinstance(data, (str, bytes, dict, set)):
+        raise TypeError(f"{what} must be an array of shape (rows, d1, ...), got {type(data).__name__}")
+    try:
+        arr = np.asarray(data)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a rectangular array of numbers (every case of the same shape)") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must hold numbers, got dtype {arr.dtype} (strings, None or mixed objects)")
+    if arr.ndim < 2:
+        raise ValueError(
+            f"{what} must have shape (rows, d1, ...): a batch axis and at least one feature axis, "
+            f"got shape {arr.shape}"
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{what} must have at least one row, got shape {arr.shape}")
+    if arr.dtype.kind != "f":
+        arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what} must hold finite numbers, got {int(np.sum(~np.isfinite(arr)))} NaN or infinite values")
     return arr
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from .. import optim
 from ..io import FORMAT_MODEL, FileFormatError, check_path, header_field, read_file
 from ..nn import init
-from ..nn.layers import Dense
+from ..nn.layers import Dense, Flatten, InputLayer
 from .saving import LAYER_CLASSES
 from .sequential import Sequential
 
@@ -67,7 +67,7 @@ def load_model(path, compile=True):
                 f"{path}: weight {param.name!r} should be {param.dtype.name} of shape {param.shape} "
                 f"by the architecture, the file holds {arr.dtype.name} of shape {arr.shape}"
             )
-    model.set_weights(weights)
+    model.set_weights(weights, allow_non_finite=True)  # the file gives back exactly what was saved
     compile_config = header.get("compile_config")
     if compile and compile_config is not None:
         _compile(model, compile_config, path)
@@ -86,40 +86,72 @@ def _config_int(config, key, index, path, default=None):
     return value
 
 
+def _config_shape(value, key, index, path):
+    """A saved feature shape: a non-empty list of positive integers."""
+    if not isinstance(value, list) or not value or any(
+            isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in value):
+        raise FileFormatError(
+            f"{path}: layer {index} has an invalid config: {key} must be a list of positive integers, got {value!r}"
+        )
+    return tuple(value)
+
+
 def _expected_weights(config, path):
     """``(description, shape, dtype)`` of each weight the saved layers will have, from the config alone.
 
-    Mirrors how a Sequential builds: once the first Dense knows its input
-    width, the widths chain through the layers (Dropout keeps it, a Dense of
-    ``units`` outputs ``units``); before that, only a Dense given its own
-    ``input_dim`` has weights.
+    Mirrors how a Sequential builds: once the model knows the shape of a case
+    (from an ``InputLayer``, a ``Flatten`` with its ``input_shape``, or its
+    first Dense's ``input_dim``), the shapes chain through the layers (Dropout
+    and Activation keep it, Flatten multiplies it out, a Dense of ``units``
+    outputs ``units``); before that, only a Dense given its own ``input_dim``
+    has weights.
     """
     layer_configs = header_field(config, "layers", list, path)
     expected = []
-    width = None
-    chained = False  # whether the model knows its input width (from its first Dense)
-    first_dense = True
+    shape = None      # the feature shape flowing through the layers, when known
+    chained = False   # whether the model knows its input shape
+    started = False   # whether a layer that fixes the input shape has been seen
     for index, entry in enumerate(layer_configs):
         cls = _layer_class(index, entry, path)
         layer_config = header_field(entry, "config", dict, path)
+        if cls is InputLayer:
+            shape = _config_shape(layer_config.get("shape"), "shape", index, path)
+            chained = started = True
+            continue
+        if cls is Flatten:
+            declared = layer_config.get("input_shape")
+            if declared is not None:
+                declared = _config_shape(declared, "input_shape", index, path)
+            if not started:
+                started = True
+                chained = declared is not None
+                shape = declared
+            if chained:
+                if declared is not None and declared != shape:
+                    raise FileFormatError(
+                        f"{path}: the saved layers do not form a model: layer {index} expects cases of "
+                        f"shape {declared}, the layer before it outputs {shape}"
+                    )
+                shape = (int(np.prod(shape)),)
+            continue
         if cls is not Dense:
             continue
         units = _config_int(layer_config, "units", index, path, default=0)
         input_dim = _config_int(layer_config, "input_dim", index, path)
-        shape = layer_config.get("input_shape")
-        if input_dim is None and isinstance(shape, list) and len(shape) == 1:
-            input_dim = _config_int({"input_shape": shape[0]}, "input_shape", index, path, default=0)
-        if first_dense:
-            first_dense = False
+        declared = layer_config.get("input_shape")
+        if input_dim is None and isinstance(declared, list) and len(declared) == 1:
+            input_dim = _config_int({"input_shape": declared[0]}, "input_shape", index, path, default=0)
+        if not started:
+            started = True
             chained = input_dim is not None
-            width = input_dim
+            shape = None if input_dim is None else (input_dim,)
         if chained:
-            if input_dim is not None and input_dim != width:
+            if input_dim is not None and input_dim != shape[-1]:
                 raise FileFormatError(
                     f"{path}: the saved layers do not form a model: layer {index} expects "
-                    f"{input_dim} input features, the layer before it outputs {width}"
+                    f"{input_dim} input features, the layer before it outputs {shape[-1]}"
                 )
-            input_dim = width
+            input_dim = shape[-1]
         try:
             dtype = np.dtype(layer_config.get("dtype", "float64"))
         except (TypeError, ValueError, SyntaxError):
@@ -133,7 +165,8 @@ def _expected_weights(config, path):
             expected.append((f"the kernel of layer {index}", (input_dim, units), dtype))
             if bool(layer_config.get("use_bias", True)):
                 expected.append((f"the bias of layer {index}", (units,), dtype))
-        width = units
+        if chained:
+            shape = (*shape[:-1], units)
     return expected
 
 
@@ -160,8 +193,11 @@ def _build_model(config, path):
     # thread) sees afterwards.
     with init.using_generator(np.random.default_rng(0)):
         layers = [_build_layer(i, entry, path) for i, entry in enumerate(layer_configs)]
+    trainable = config.get("trainable", True)
+    if not isinstance(trainable, bool):
+        raise FileFormatError(f"{path}: the model's trainable flag must be true or false, got {trainable!r}")
     try:
-        return Sequential(layers, name=name)
+        return Sequential(layers, name=name, trainable=trainable)
     except (TypeError, ValueError) as exc:
         raise FileFormatError(f"{path}: the saved layers do not form a model: {exc}") from None
 

@@ -45,9 +45,12 @@ from ..engine import Value, enable_grad, no_grad
 from ..nn.init import generator as _library_generator
 from ..progress import format_logs
 from . import arguments
-from .arguments import as_table, check_batch_size, check_verbose, row_slices
+from .arguments import check_batch_size, check_verbose, row_slices
+from .checks import DataChecks
 from .saving import load_weights, save_model, save_weights
+from .steps import batch_loss
 from .summary import print_summary
+from .weighting import check_sample_weight, class_weight_rows
 
 __all__ = ["Model", "History", "INFERENCE_CHUNK"]
 
@@ -67,7 +70,7 @@ def _loss_name(loss):
 
 
 # ------------------------------------------------------------------- Model
-class Model:
+class Model(DataChecks):
     """compile / fit / evaluate / predict / summary for a module (mixin; ``Sequential`` has it).
 
     Attributes set by :meth:`compile`: ``loss`` (the loss function),
@@ -124,8 +127,8 @@ class Model:
         self.optimizer = opt
         self._metric_names = tuple(names)
         self._metric_functions = tuple(functions)
-        if getattr(self, "built", True):
-            opt.bind(self.parameters())
+        if getattr(self, "built", True) and self.trainable_parameters():
+            opt.bind(self.trainable_parameters())
         return None
 
     @property
@@ -167,112 +170,20 @@ class Model:
                 f"model.compile(loss='binary_crossentropy', optimizer='sgd')"
             )
 
-    # -------------------------------------------------------------- data
-    def _known_input_width(self):
-        width = getattr(self, "input_dim", None)
-        return width if isinstance(width, numbers.Integral) else None
-
-    def _check_x(self, x, what="x"):
-        """x as (rows, features) floats, checked against the model's input width."""
-        arr = as_table(x, what)
-        given_1d = not isinstance(x, (str, bytes)) and np.ndim(_data(x)) == 1
-        width = self._known_input_width()
-        if width is not None and arr.shape[1] != width:
-            hint = ""
-            if given_1d:
-                hint = f"; a flat list is read as {arr.shape[0]} rows of one feature, pass [[...]] for a single row"
-            raise ValueError(
-                f"the model expects {width} input features (columns of {what}), "
-                f"got {what} of shape {arr.shape}{hint}"
-            )
-        return arr
-
-    def _output_width(self, x):
-        """The number of outputs, from a forward pass of one row (which also builds an unbuilt model)."""
-        was_training = getattr(self, "training", False)
-        self.eval()
-        try:
-            with no_grad():
-                out = self(x[:1])
-        finally:
-            self.train(was_training)
-        shape = np.shape(out.data if isinstance(out, Value) else out)
-        if len(shape) != 2:
-            raise ValueError(f"the model must output (rows, outputs), its output has shape {shape}")
-        return shape[1]
-
-    def _check_y(self, y, n_rows, n_out, what="y", x_what="x"):
-        """y as (rows, outputs) floats (or class indices for sparse categorical cross-entropy)."""
-        arr = as_table(y, what)
-        if arr.shape[0] != n_rows:
-            raise ValueError(
-                f"{x_what} and {what} must have the same number of rows (one target per case), "
-                f"got {n_rows} rows in {x_what} and {arr.shape[0]} in {what}"
-            )
-        name = _loss_name(self.loss)
-        if name == "sparse_categorical_crossentropy":
-            if arr.shape[1] != 1:
-                raise ValueError(
-                    f"sparse_categorical_crossentropy expects {what} as class indices of shape (rows,) or (rows, 1), "
-                    f"got shape {arr.shape}"
-                )
-            if np.any(arr != np.round(arr)) or arr.min() < 0 or arr.max() >= n_out:
-                raise ValueError(
-                    f"{what} must hold whole class indices in [0, {n_out - 1}] for the model's {n_out} outputs, "
-                    f"got values from {arr.min()} to {arr.max()}"
-                )
-            return arr
-        if arr.shape[1] != n_out:
-            hint = ""
-            if arr.shape[1] == 1 and n_out > 1:
-                hint = "; for class indices use to_categorical(y) (one-hot) or loss='sparse_categorical_crossentropy'"
-            raise ValueError(
-                f"the model has {n_out} outputs, so {what} must have shape (rows, {n_out}), got {arr.shape}{hint}"
-            )
-        if name in ("binary_crossentropy", "categorical_crossentropy") and (arr.min() < 0 or arr.max() > 1):
-            raise ValueError(
-                f"{name} expects {what} in [0, 1] (class labels or probabilities), "
-                f"got values from {arr.min()} to {arr.max()}"
-            )
-        return arr
-
-    def _declared_output_width(self):
-        """The number of outputs known without building the model, or None (a subclass may know it)."""
-        return None
-
-    def _check_xy(self, x, y, x_what="x", y_what="y"):
-        """x, y checked, and the output width; an unbuilt model is left unbuilt (see :meth:`_build_for`)."""
-        x = self._check_x(x, x_what)
-        if getattr(self, "built", True):
-            n_out = self._output_width(x)
-        else:
-            n_out = self._declared_output_width()
-            if n_out is None:
-                # Only a forward pass tells the width; undo the build it does
-                # (weights and the draws from the seeded generator) if y is refused.
-                snapshot = [(module, dict(vars(module))) for module in self.modules()]
-                generator = _library_generator()
-                state = generator.bit_generator.state
-                n_out = self._output_width(x)
-                try:
-                    return x, self._check_y(y, x.shape[0], n_out, y_what, x_what), n_out
-                except BaseException:
-                    for module, attributes in snapshot:
-                        module.__dict__.clear()
-                        module.__dict__.update(attributes)
-                    generator.bit_generator.state = state
-                    raise
-        y = self._check_y(y, x.shape[0], n_out, y_what, x_what)
-        return x, y, n_out
-
-    def _build_for(self, x):
-        """Build an unbuilt model for x's width (a forward pass of one row), once every check has passed."""
-        if not getattr(self, "built", True):
-            self._output_width(x)
+    # ------------------------------------------------------------ weights
+    def trainable_parameters(self):
+        """The parameters ``fit`` updates: those of trainable layers (requiring gradients), in order."""
+        return [p for p in self.parameters() if p.requires_grad]
 
     def _bind_optimizer(self):
-        """Bind the optimizer to the parameters, unless it already holds exactly these."""
-        params = self.parameters()
+        """Bind the optimizer to the trainable parameters, unless it already holds exactly these.
+
+        Frozen parameters (``layer.trainable = False``) are never given to it.
+        A model with nothing to train leaves the optimizer as it is.
+        """
+        params = self.trainable_parameters()
+        if not params:
+            return
         bound = self.optimizer.params
         if len(bound) != len(params) or any(a is not b for a, b in zip(bound, params)):
             self.optimizer.bind(params)
@@ -299,36 +210,61 @@ class Model:
         return resolved
 
     # ----------------------------------------------------------------- fit
-    def _validation_rows(self, x, y, n_out, validation_data, validation_split):
-        """``(x, y, validation)``: the training rows and the checked validation pair (or None).
+    def _check_weights(self, x, y, n_out, sample_weight, class_weight, what="sample_weight"):
+        """Row weights from ``sample_weight`` or ``class_weight`` (not both), or None (see :mod:`.weighting`)."""
+        if class_weight is not None and sample_weight is not None:
+            raise ValueError("give fit either sample_weight or class_weight, not both (as Keras)")
+        if sample_weight is not None:
+            return check_sample_weight(sample_weight, x.shape[0], what)
+        if class_weight is not None:
+            sparse = _loss_name(self.loss) == "sparse_categorical_crossentropy"
+            return class_weight_rows(class_weight, y, n_out, sparse)
+        return None
 
-        ``validation_data`` wins over ``validation_split``, which holds out the
-        last rows (see :func:`~autograd_mlp.models.arguments.training_rows`).
+    def _validation_rows(self, x, y, weights, n_out, validation_data, validation_split):
+        """``(x, y, weights, validation)``: the training rows and the checked validation triple (or None).
+
+        ``validation_data`` is ``(x_val, y_val)`` or ``(x_val, y_val,
+        val_sample_weight)`` and wins over ``validation_split``, which holds
+        out the last rows (see :func:`~autograd_mlp.models.arguments.training_rows`)
+        with their sample weights, as Keras does (class weights apply to the
+        training rows only).
         """
         if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
                 raise ValueError(
-                    f"validation_data must be a pair (x_val, y_val), got {type(validation_data).__name__}"
+                    f"validation_data must be a pair (x_val, y_val) or a triple (x_val, y_val, sample_weight_val), "
+                    f"got {type(validation_data).__name__}"
                     + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
                 )
             x_val = self._check_x(validation_data[0], "x_val")
-            if x_val.shape[1] != x.shape[1]:  # an unbuilt model does not know its width yet
+            if x_val.shape[1:] != x.shape[1:]:  # an unbuilt model does not know its width yet
                 raise ValueError(
-                    f"x_val must have the {x.shape[1]} columns of x, got x_val of shape {x_val.shape}"
+                    f"x_val must have cases of the shape of x's, {x.shape[1:]}, got x_val of shape {x_val.shape}"
                 )
-            return x, y, (x_val, self._check_y(validation_data[1], x_val.shape[0], n_out, "y_val", "x_val"))
+            y_val = self._check_y(validation_data[1], x_val.shape[0], n_out, "y_val", "x_val")
+            w_val = None
+            if len(validation_data) == 3 and validation_data[2] is not None:
+                w_val = check_sample_weight(validation_data[2], x_val.shape[0], "the validation sample weights")
+            return x, y, weights, (x_val, y_val, w_val)
         if validation_split > 0:
             split_at = arguments.training_rows(x.shape[0], validation_split)
-            return x[:split_at], y[:split_at], (x[split_at:], y[split_at:])
-        return x, y, None
+            w_train = w_val = None
+            if weights is not None:
+                w_train, w_val = weights[:split_at], weights[split_at:]
+            return x[:split_at], y[:split_at], w_train, (x[split_at:], y[split_at:], w_val)
+        return x, y, weights, None
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0, seed=None):
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, seed=None):
         """Train for ``epochs`` epochs and return the :class:`History` (Keras' arguments and order).
 
         Parameters
         ----------
         x : array or list of lists, shape (rows, features)
+            (rows, d1, d2, ...) when the first layer takes such cases (a
+            ``Flatten``, or an ``Input`` of that shape).
         y : array or list of lists, shape (rows, outputs); (rows,) for one output
         batch_size : int, optional
             Rows per update, 32 by default: ``len(x)`` for batch gradient
@@ -341,15 +277,23 @@ class Model:
         validation_split : float in [0, 1)
             Hold out the LAST fraction of the rows (before shuffling, as Keras
             does) to compute ``val_loss`` and ``val_<metric>`` after each epoch.
-        validation_data : (x_val, y_val), optional
+        validation_data : (x_val, y_val) or (x_val, y_val, sample_weight_val), optional
             Validation rows given explicitly (then ``validation_split`` is ignored).
         shuffle : bool
             Visit the training rows in a new random order every epoch.
+        class_weight : dict, optional
+            ``{class index: weight}``: each training row weighs its class's weight (1 if unnamed).
+        sample_weight : array (rows,), optional
+            One weight >= 0 per row: the loss is Σ w_i l_i / |B| per batch (Keras 3).
         initial_epoch : int
             Epoch to start from (to resume a previous fit).
         seed : int, optional
             Seed of the shuffling order; by default the library's generator
             (``set_seed``) is used.
+
+        The loss minimised and reported adds the layers' regularization
+        penalties (see :mod:`autograd_mlp.models.steps`).  Frozen layers
+        (``trainable=False``) keep their weights: the optimizer never sees them.
 
         A batch whose loss is NaN or infinite is not applied: ``fit`` raises
         ``FloatingPointError`` naming the epoch and the batch, unless a callback
@@ -365,7 +309,9 @@ class Model:
         batch_size, epochs, initial_epoch, verbose = (
             options.batch_size, options.epochs, options.initial_epoch, options.verbose)
         x, y, n_out = self._check_xy(x, y)
-        x, y, validation = self._validation_rows(x, y, n_out, validation_data, options.validation_split)
+        weights = self._check_weights(x, y, n_out, sample_weight, class_weight)
+        x, y, weights, validation = self._validation_rows(
+            x, y, weights, n_out, validation_data, options.validation_split)
 
         # All checks passed; from here on the model may change.
         self._build_for(x)
@@ -390,7 +336,7 @@ class Model:
             for epoch in range(initial_epoch, epochs):
                 callback_list.on_epoch_begin(epoch, {})
                 order = rng.permutation(n) if options.shuffle else None
-                logs = self._train_epoch(x, y, order, batch_size, metric_fns, callback_list, epoch)
+                logs = self._train_epoch(x, y, weights, order, batch_size, metric_fns, callback_list, epoch)
                 if validation is not None:
                     self.eval()
                     try:
@@ -406,11 +352,25 @@ class Model:
             self.train(was_training)
         return history
 
-    def _train_epoch(self, x, y, order, batch_size, metric_fns, callback_list, epoch):
+    def _train_step(self, x_b, y_b, w_b, metric_fns):
+        """One update on a batch: ``(loss value, [metric values])`` from before the update.
+
+        The update is not applied when the loss is not finite (the caller decides what follows).
+        """
+        optimizer = self.optimizer
+        optimizer.zero_grad()
+        loss, pred = batch_loss(self, self.loss, x_b, y_b, w_b)
+        value = float(loss.data if isinstance(loss, Value) else loss)
+        if not math.isfinite(value):
+            return value, [math.nan] * len(metric_fns)
+        if isinstance(loss, Value) and loss.requires_grad:
+            loss.backward()
+            optimizer.step()
+        return value, [_metric_value(fn, y_b, pred) for _, fn in metric_fns]
+
+    def _train_epoch(self, x, y, weights, order, batch_size, metric_fns, callback_list, epoch):
         """One pass over the training rows; returns the epoch logs (running means)."""
         n = x.shape[0]
-        optimizer = self.optimizer
-        loss_fn = self.loss
         wants_logs = callback_list.wants_batch_logs
         seen = 0
         loss_sum = 0.0
@@ -425,19 +385,17 @@ class Model:
             if order is not None:
                 rows = order[rows]
             x_b, y_b = x[rows], y[rows]
+            w_b = None if weights is None else weights[rows]
             count = x_b.shape[0]
             if wants_logs:
                 callback_list.on_train_batch_begin(batch, {})
-            optimizer.zero_grad()
-            out = self(x_b)
-            loss = loss_fn(y_b, out)
-            value = float(loss.data if isinstance(loss, Value) else loss)
+            value, metric_values = self._train_step(x_b, y_b, w_b, metric_fns)
             seen += count
             loss_sum += value * count
+            for i, metric in enumerate(metric_values):
+                metric_sums[i] += metric * count
             if not math.isfinite(value):
-                # The update is not applied: the weights stay those that gave a finite loss.
-                for i in range(len(metric_sums)):
-                    metric_sums[i] = math.nan
+                # The update was not applied: the weights stay those that gave a finite loss.
                 callback_list.on_train_batch_end(batch, running())
                 if self.stop_training:
                     break
@@ -447,26 +405,63 @@ class Model:
                     f"Try a smaller learning rate, standardized inputs, or the TerminateOnNaN callback "
                     f"to stop instead of raising"
                 )
-            loss.backward()
-            optimizer.step()
-            if metric_fns:
-                pred = out.data
-                for i, (_, fn) in enumerate(metric_fns):
-                    metric_sums[i] += _metric_value(fn, y_b, pred) * count
             if wants_logs:
                 callback_list.on_train_batch_end(batch, running())
                 if self.stop_training:
                     break
         return running()
 
+    # ------------------------------------------------------------ batches
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One update on the rows given (Keras' ``train_on_batch``): the loss (and metrics) from before it.
+
+        Returns the loss alone without metrics, else ``[loss, metric_1, ...]``,
+        or a dict with ``return_dict=True``; no callbacks run.  A non-finite
+        loss raises ``FloatingPointError`` and leaves the weights unchanged.
+        """
+        self._require_compiled("train_on_batch")
+        x, y, n_out = self._check_xy(x, y)
+        weights = self._check_weights(x, y, n_out, sample_weight, class_weight)
+        self._build_for(x)
+        self._bind_optimizer()
+        metric_fns = self._resolved_metrics(n_out)
+        was_training = getattr(self, "training", True)
+        self.train()
+        try:
+            value, metric_values = self._train_step(x, y, weights, metric_fns)
+        finally:
+            self.train(was_training)
+        if not math.isfinite(value):
+            raise FloatingPointError(f"train_on_batch: the loss is {value}; the update was not applied")
+        logs = {"loss": value}
+        logs.update((name, metric) for (name, _), metric in zip(metric_fns, metric_values))
+        return self._results(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss (and metrics) on the rows given, in evaluation mode, without an update (Keras' ``test_on_batch``)."""
+        return self.evaluate(x, y, batch_size=None, sample_weight=sample_weight, return_dict=return_dict)
+
+    def predict_on_batch(self, x):
+        """The outputs for the rows given, as one array (Keras' ``predict_on_batch``)."""
+        return self.predict(x)
+
+    def _results(self, logs, return_dict):
+        if return_dict:
+            return logs
+        if len(logs) == 1:
+            return logs["loss"]
+        return list(logs.values())
+
     # ---------------------------------------------------------- inference
-    def _evaluate_arrays(self, x, y, chunk, metric_fns):
+    def _evaluate_arrays(self, x, y, weights, chunk, metric_fns):
         """Mean loss and metrics over checked arrays, chunk by chunk, weighted by rows.
 
         The loss is computed with the graph recorded (and never differentiated)
         so that the cross-entropies read the logits of a sigmoid or softmax
         output exactly as in training; under ``no_grad`` they would fall back to
-        clipped probabilities and disagree for saturated outputs.
+        clipped probabilities and disagree for saturated outputs.  Penalties
+        count as in training; with row weights the result is
+        Σ w_i l_i / n + penalties, whatever the chunk size.
         """
         n = x.shape[0]
         loss_sum = 0.0
@@ -474,44 +469,42 @@ class Model:
         with enable_grad():
             for rows in row_slices(n, chunk):
                 x_c, y_c = x[rows], y[rows]
-                out = self(x_c)
-                loss = self.loss(y_c, out)
+                w_c = None if weights is None else weights[rows]
+                loss, pred = batch_loss(self, self.loss, x_c, y_c, w_c)
                 count = x_c.shape[0]
                 loss_sum += float(loss.data if isinstance(loss, Value) else loss) * count
                 for i, (_, fn) in enumerate(metric_fns):
-                    metric_sums[i] += _metric_value(fn, y_c, out.data) * count
-                del out, loss
+                    metric_sums[i] += _metric_value(fn, y_c, pred) * count
+                del loss, pred
         logs = {"loss": loss_sum / n}
         logs.update((name, total / n) for (name, _), total in zip(metric_fns, metric_sums))
         return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None, return_dict=False):
         """The loss (and metrics) on ``(x, y)`` in evaluation mode.
 
         Returns the loss alone when the model has no metrics, else
         ``[loss, metric_1, ...]`` in ``compile``'s order, or a dict
         ``{"loss": ..., name: ...}`` with ``return_dict=True``.  ``batch_size``
         only bounds the rows per forward pass (default 4096); the result is the
-        same mean over all rows.
+        same mean over all rows.  ``sample_weight`` weighs the rows' losses as
+        in ``fit`` (Σ w_i l_i / n); the loss includes the regularization penalties.
         """
         self._require_compiled("evaluate")
         chunk = check_batch_size(batch_size, default=INFERENCE_CHUNK)
         verbose = check_verbose(verbose)
         x, y, n_out = self._check_xy(x, y)
+        weights = None if sample_weight is None else check_sample_weight(sample_weight, x.shape[0])
         metric_fns = self._resolved_metrics(n_out)
         was_training = getattr(self, "training", False)
         self.eval()
         try:
-            logs = self._evaluate_arrays(x, y, chunk, metric_fns)
+            logs = self._evaluate_arrays(x, y, weights, chunk, metric_fns)
         finally:
             self.train(was_training)
         if verbose:
             sys.stdout.write(format_logs(logs) + "\n")
-        if return_dict:
-            return logs
-        if not metric_fns:
-            return logs["loss"]
-        return list(logs.values())
+        return self._results(logs, return_dict)
 
     def predict(self, x, batch_size=None, verbose=0):
         """The network's outputs for the rows of ``x``, as a numpy array (rows, outputs).

@@ -28,12 +28,14 @@ from ..io import (
     write_file,
 )
 from ..nn import init
-from ..nn.layers import Dense, Dropout, Layer, Sequential
+from ..nn.layers import LAYER_CLASSES as _NN_LAYER_CLASSES
+from ..nn.layers import Activation, Dense, Layer, Sequential
+from ..nn.regularization import serialize_regularizer
 
 __all__ = ["save_model", "save_weights", "load_weights", "LAYER_CLASSES"]
 
 #: The only layer classes ``load_model`` will build, by the class name stored in the file.
-LAYER_CLASSES = {"Dense": Dense, "Dropout": Dropout}
+LAYER_CLASSES = dict(_NN_LAYER_CLASSES)
 
 
 def save_model(model, path, include_optimizer=True):
@@ -74,7 +76,7 @@ def save_model(model, path, include_optimizer=True):
     optimizer_state = None
     optimizer = getattr(model, "optimizer", None)
     if include_optimizer and compile_config is not None and optimizer is not None \
-            and _bound_to(optimizer, params):
+            and _bound_to(optimizer, [p for p in params if p.requires_grad]):  # frozen ones are not its
         state = optimizer.get_state()
         slots = array_records("optimizer", sorted(state["slots"].items()), arrays)
         for record in slots:
@@ -127,14 +129,15 @@ def _check_has_weights(model, who):
 
 def _check_rebuildable(model):
     """Refuse, before writing, a model that load_model could not rebuild as it is."""
-    for layer in model.layers:
+    layers = ([model.input_layer] if getattr(model, "input_layer", None) is not None else []) + list(model.layers)
+    for layer in layers:
         kind = type(layer).__name__
         if LAYER_CLASSES.get(kind) is not type(layer):
             raise ValueError(
                 f"cannot save layer {getattr(layer, 'name', '?')!r} of class {kind}: "
                 f"only {sorted(LAYER_CLASSES)} layers can be saved"
             )
-        if isinstance(layer, Dense):
+        if isinstance(layer, (Dense, Activation)):
             # A custom function would be saved by its __name__ and come back
             # as whatever the library registers under that name, or not at all.
             name = layer.activation_name
@@ -147,18 +150,23 @@ def _check_rebuildable(model):
                     f"cannot save layer {layer.name!r}: its activation {name!r} is not one of the "
                     f"library's named activations; use save_weights for custom functions"
                 )
+        if isinstance(layer, Dense):
             for what, fn in (("kernel_initializer", layer._kernel_initializer),
                              ("bias_initializer", layer._bias_initializer)):
-                name = init.name_of(fn)
                 try:
-                    same = init.get(name) is fn
-                except (TypeError, ValueError):
-                    same = False
-                if not same:
+                    init.serialize(fn)
+                except ValueError:
                     raise ValueError(
-                        f"cannot save layer {layer.name!r}: its {what} {name!r} is not one of the "
-                        f"library's named initializers; use save_weights for custom functions"
-                    )
+                        f"cannot save layer {layer.name!r}: its {what} {init.name_of(fn)!r} is not one of the "
+                        f"library's named initializers or classes; use save_weights for custom functions"
+                    ) from None
+            for what in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"):
+                regularizer = getattr(layer, what)
+                if regularizer is not None:
+                    try:
+                        serialize_regularizer(regularizer)
+                    except ValueError as exc:
+                        raise ValueError(f"cannot save layer {layer.name!r}: its {what}: {exc}") from None
 
 
 def _compile_config(model):
@@ -177,6 +185,6 @@ def load_weights(model, path):
     archive = read_file(path)
     weights = [archive.read_array(spec) for spec in archive.records("weights")]
     try:
-        model.set_weights(weights)
+        model.set_weights(weights, allow_non_finite=True)  # exactly what was saved
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{path}: the weights do not fit model {getattr(model, 'name', '')!r}: {exc}") from None

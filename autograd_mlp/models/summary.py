@@ -10,21 +10,34 @@ __all__ = ["print_summary"]
 def print_summary(model, input_width=None, print_fn=None):
     """Print ``model``'s table one line at a time to ``print_fn`` (``print`` by default).
 
-    ``input_width`` is the number of input features when known; each layer's
-    output shape is ``(None, width)``, its width the layer's units (or a nested
-    model's last width), ``?`` while unknown.
+    ``input_width`` is the number of input features when known (the model's
+    own shape of a case, such as (8, 8), is used when it has one); each layer's
+    output shape is ``(None, ...)``, from the shapes flowing through the
+    layers, or from the layer's units (or a nested model's last width), ``?``
+    while unknown.
     """
     print_fn = print if print_fn is None else print_fn
     layers = list(getattr(model, "layers", None) or model.children())
-    width = input_width
+    known = getattr(model, "known_input_shape", None)
+    case = known() if callable(known) else None
+    if case is None and input_width is not None:
+        case = (input_width,)
+    # Shapes flow through the layers only in a built model: asking an unbuilt
+    # Dense for its output shape would build it.
+    flowing = case is not None and getattr(model, "built", True)
     rows = []
     for layer in layers:
-        units = getattr(layer, "units", None)
-        if units is None and hasattr(layer, "_declared_output_width"):
-            units = layer._declared_output_width()  # a nested model: its own last width
-        if units is not None:
-            width = units
-        shape = f"(None, {width if width is not None else '?'})"
+        if flowing and hasattr(layer, "compute_output_shape"):
+            case = tuple(layer.compute_output_shape(case))
+        else:
+            units = getattr(layer, "units", None)
+            if units is None and hasattr(layer, "_declared_output_width"):
+                units = layer._declared_output_width()  # a nested model: its own last width
+            if units is not None:
+                case = (units,)
+            elif not getattr(layer, "keeps_shape", False):
+                case = None
+        shape = "(None, " + (", ".join(map(str, case)) if case is not None else "?") + ")"
         built = getattr(layer, "built", True)
         count = layer.count_params() if built else None
         rows.append((f"{getattr(layer, 'name', '')} ({type(layer).__name__})", shape,

@@ -1,4 +1,4 @@
-"""Modules and layers: ``Module``, ``Dense``, ``Dropout``, ``Sequential`` and the initializers.
+"""Modules and layers: ``Module``, ``Dense``, ``Dropout``, ``InputLayer``, ``Flatten``, ``Activation``, ``Sequential`` and the initializers.
 
 ``nn.Sequential`` is the plain stack of layers (as PyTorch's ``nn.Sequential``):
 the Keras model that compiles and fits is :class:`autograd_mlp.Sequential`
@@ -6,7 +6,12 @@ the Keras model that compiles and fits is :class:`autograd_mlp.Sequential`
 """
 
 from . import init
-from .layers import Dense, Dropout, Layer, Sequential
+from .layer import Layer
+from .layers import LAYER_CLASSES, Activation, Dense, Dropout, Flatten, Input, InputLayer, Sequential
 from .module import Module
+from .variables import Variable
 
-__all__ = ["Module", "Layer", "Dense", "Dropout", "Sequential", "init"]
+__all__ = [
+    "Module", "Layer", "Dense", "Dropout", "InputLayer", "Input", "Flatten", "Activation", "Sequential",
+    "Variable", "LAYER_CLASSES", "init",
+]
