@@ -83,16 +83,25 @@ def test_predict_applies_the_saved_standardization(binary, tmp_path, capsys):
     status, stdout, _ = run(capsys, "predict", out, shuffled)
     assert status == 0
     lines = stdout.splitlines()
-    assert lines[0] == "probability_1,y"
+    # The input columns as the file has them, then the predictions.
+    assert lines[0] == "b,a,probability_1,y"
     got = np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
-    np.testing.assert_array_equal(got[:, 0], expected[:, 0])
-    np.testing.assert_array_equal(got[:, 1], (expected[:, 0] > 0.5).astype(float))
+    np.testing.assert_array_equal(got[:, :2], x[:, ::-1])
+    np.testing.assert_array_equal(got[:, 2], expected[:, 0])
+    np.testing.assert_array_equal(got[:, 3], (expected[:, 0] > 0.5).astype(float))
 
-    # --out writes the same text atomically.
+    # --out writes the same predictions atomically; the target column of the file is not an input.
     status, stdout, _ = run(capsys, "predict", out, data, "--out", tmp_path / "p.csv")
     assert status == 0 and "wrote 60 predictions" in stdout
     written = read_table(tmp_path / "p.csv")
-    np.testing.assert_array_equal(written.values, got)
+    assert written.columns == ["a", "b", "probability_1", "y"]
+    np.testing.assert_array_equal(written.values[:, 2:], got[:, 2:])
+
+    # --predictions-only leaves the inputs out.
+    status, stdout, _ = run(capsys, "predict", out, shuffled, "--predictions-only")
+    assert stdout.splitlines()[0] == "probability_1,y"
+    np.testing.assert_array_equal(np.array([[float(v) for v in line.split(",")] for line in stdout.splitlines()[1:]]),
+                                  got[:, 2:])
 
 
 def test_evaluate_reports_the_models_own_loss(binary, tmp_path, capsys):
@@ -121,10 +130,10 @@ def test_multiclass_labels_keep_their_values(tmp_path, capsys):
     assert "sparse_categorical_crossentropy" in stdout
     status, stdout, _ = run(capsys, "predict", tmp_path / "m", data)
     lines = stdout.splitlines()
-    assert lines[0] == "probability_3,probability_5,probability_9,kind"
+    assert lines[0] == "u,v,probability_3,probability_5,probability_9,kind"
     predicted = {int(line.split(",")[-1]) for line in lines[1:]}
     assert predicted <= {3, 5, 9}
-    probabilities = np.array([[float(v) for v in line.split(",")[:3]] for line in lines[1:]])
+    probabilities = np.array([[float(v) for v in line.split(",")[2:5]] for line in lines[1:]])
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
     status, stdout, _ = run(capsys, "evaluate", tmp_path / "m", data)
     assert status == 0 and "pred 9" in stdout and "true 3" in stdout
@@ -146,7 +155,7 @@ def test_regression_with_a_perceptron(tmp_path, capsys):
                     "--learning-rate", "0.05")
     assert "target 'price': regression" in stdout and "2 inputs -> 1 linear" in stdout and "mae" in stdout
     status, stdout, _ = run(capsys, "predict", tmp_path / "m", data)
-    assert stdout.splitlines()[0] == "price" and len(stdout.splitlines()) == 31
+    assert stdout.splitlines()[0] == "p,q,price" and len(stdout.splitlines()) == 31
     status, stdout, _ = run(capsys, "evaluate", tmp_path / "m", data)
     assert "mae:" in stdout and "confusion" not in stdout
 
@@ -177,7 +186,7 @@ def test_a_model_saved_without_description(tmp_path, capsys):
     status, _, err = run(capsys, "evaluate", path, data)
     assert status == 2 and "--target" in err
     status, stdout, _ = run(capsys, "predict", path, data, "--target", "y")
-    assert status == 0 and stdout.splitlines()[0] == "probability_1,y"
+    assert status == 0 and stdout.splitlines()[0] == "a,b,probability_1,y"
 
 
 @needs_dot
@@ -213,16 +222,17 @@ def test_draw_neurons_of_a_wide_model_suggests_the_layer_view(tmp_path, capsys):
 
 
 def test_standardize_fits_the_scaler_on_the_training_rows_only(binary, tmp_path, capsys):
-    from autograd_mlp.data import train_val_test_split
+    from autograd_mlp.cli.holdout import ValidationRows
 
     _, data, rows = binary
     out = tmp_path / "m.keras"
-    _train(capsys, data, out, "--target", "y", "--standardize", "--validation-split", "0.4", "--layers", "3")
+    stdout = _train(capsys, data, out, "--target", "y", "--standardize", "--validation-split", "0.4", "--layers", "3",
+                    "--chunk-rows", "7")
+    assert "36 training and 24 validation rows" in stdout
     info = json.loads((tmp_path / "m.keras.json").read_text())
-    # The command's own split: the same seed, fractions and stratification.
-    (x_train, _), (x_val, _), _ = train_val_test_split(rows[:, :2], rows[:, 2:], fractions=(0.6, 0.4, 0.0),
-                                                       seed=1, stratify=True)
-    assert len(x_train) == 36 and len(x_val) == 24
+    # The command's own rule: the same seed and fraction.
+    validation = ValidationRows(0.4, seed=1).mask(0, 60)
+    x_train = rows[~validation, :2]
     np.testing.assert_allclose(info["standardizer"]["mean"], x_train.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(info["standardizer"]["std"], x_train.std(axis=0), rtol=1e-12)
     # All 60 rows would give other statistics, so the check above can tell them apart.
