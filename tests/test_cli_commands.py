@@ -237,3 +237,58 @@ def test_standardize_fits_the_scaler_on_the_training_rows_only(binary, tmp_path,
     np.testing.assert_allclose(info["standardizer"]["std"], x_train.std(axis=0), rtol=1e-12)
     # All 60 rows would give other statistics, so the check above can tell them apart.
     assert not np.allclose(info["standardizer"]["mean"], rows[:, :2].mean(axis=0), rtol=1e-6)
+
+
+# --------------------------------------------------- reading the file in chunks
+# A chunk of 7 rows cuts the 60-row file into 9 chunks (the last one short): the results must not tell.
+def test_train_in_chunks_equals_one_chunk(binary, tmp_path, capsys):
+    _, data, _ = binary
+    outputs = {}
+    for chunk in ("7", "100000"):
+        stdout = _train(capsys, data, tmp_path / chunk, "--target", "y", "--standardize", "--chunk-rows", chunk,
+                        "--layers", "4")
+        outputs[chunk] = (stdout, json.loads((tmp_path / f"{chunk}.json").read_text()))
+    (text_7, info_7), (text_all, info_all) = outputs["7"], outputs["100000"]
+    assert "48 training and 12 validation rows" in text_7 and "48 training and 12 validation rows" in text_all
+    np.testing.assert_allclose(info_7["standardizer"]["mean"], info_all["standardizer"]["mean"], rtol=1e-12)
+    np.testing.assert_allclose(info_7["standardizer"]["std"], info_all["standardizer"]["std"], rtol=1e-12)
+    weights_7 = load_model(str(tmp_path / "7")).get_weights()
+    weights_all = load_model(str(tmp_path / "100000")).get_weights()
+    for a, b in zip(weights_7, weights_all):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_evaluate_and_predict_in_chunks_equal_one_chunk(binary, tmp_path, capsys):
+    _, data, rows = binary
+    out = tmp_path / "m.keras"
+    _train(capsys, data, out, "--target", "y", "--standardize", "--layers", "4")
+    texts = {}
+    for chunk in ("7", "100000"):
+        status, evaluated, err = run(capsys, "evaluate", out, data, "--chunk-rows", chunk)
+        assert status == 0, err
+        status, _, err = run(capsys, "predict", out, data, "--chunk-rows", chunk, "--out", tmp_path / f"p{chunk}.csv")
+        assert status == 0, err
+        texts[chunk] = evaluated
+    assert texts["7"] == texts["100000"]
+    assert f"{data}: 60 rows" in texts["7"]
+    chunked, whole = read_table(tmp_path / "p7.csv"), read_table(tmp_path / "p100000.csv")
+    assert chunked.columns == whole.columns == ["a", "b", "probability_1", "y"]
+    assert chunked.lines == whole.lines == list(range(2, 62))
+    np.testing.assert_array_equal(chunked.values[:, :2], rows[:, :2])
+    np.testing.assert_allclose(chunked.values, whole.values, rtol=1e-12, atol=1e-15)
+
+
+def test_a_bad_line_after_some_chunks_leaves_the_old_output(binary, tmp_path, capsys):
+    _, data, rows = binary
+    out = tmp_path / "m.keras"
+    _train(capsys, data, out, "--target", "y", "--layers", "2")
+    lines = open(data, encoding="utf-8-sig").read().splitlines()
+    lines[40] += ",7"  # line 41 of the file, in the sixth chunk
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    target = tmp_path / "p.csv"
+    target.write_text("old\n")
+    status, stdout, err = run(capsys, "predict", out, bad, "--chunk-rows", "7", "--out", target)
+    assert status == 1 and "line 41: expected 3 fields like the header, got 4" in err
+    assert target.read_text() == "old\n"
+    assert sorted(os.listdir(tmp_path)) == ["bad.csv", "m.keras", "m.keras.json", "p.csv"]
