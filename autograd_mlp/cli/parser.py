@@ -158,7 +158,8 @@ def build_parser():
                        help="scale every feature to mean 0 and std 1 with the training rows' statistics, "
                             "measured chunk by chunk (the validation rows left out; stored in MODEL.json and "
                             "applied by the other commands)")
-    train.add_argument("--seed", type=seed, default=None, help="random seed: same seed, same model")
+    train.add_argument("--seed", type=seed, default=None,
+                       help="random seed: same seed, same validation rows and same model")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                        help="0 silent, 1 progress bar (default), 2 one line per epoch")
     _chunk_rows(train, "the rows themselves are kept for the fit")
@@ -172,7 +173,9 @@ def build_parser():
     predict = sub.add_parser("predict", help="a saved model's predictions for the rows of a CSV file")
     predict.add_argument("model", metavar="MODEL")
     predict.add_argument("data", metavar="DATA.csv")
-    predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: standard output)")
+    predict.add_argument("--out", metavar="FILE",
+                         help="CSV file to write, through a temporary file renamed over it at the end (default: "
+                              "standard output, chunk by chunk)")
     predict.add_argument("--target", metavar="COLUMN", help="a column to ignore, for a model without MODEL.json")
     predict.add_argument("--predictions-only", action="store_true",
                          help="write only the predictions (by default each line starts with the row's feature "
