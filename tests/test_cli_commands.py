@@ -292,3 +292,26 @@ def test_a_bad_line_after_some_chunks_leaves_the_old_output(binary, tmp_path, ca
     assert status == 1 and "line 41: expected 3 fields like the header, got 4" in err
     assert target.read_text() == "old\n"
     assert sorted(os.listdir(tmp_path)) == ["bad.csv", "m.keras", "m.keras.json", "p.csv"]
+
+
+def test_evaluate_and_predict_memory_does_not_grow_with_the_file(binary, tmp_path, capsys):
+    import tracemalloc
+
+    _, data, _ = binary
+    out = tmp_path / "m.keras"
+    _train(capsys, data, out, "--target", "y", "--layers", "4")
+    peaks = {}
+    for n in (2000, 20000):
+        path = write_csv(tmp_path / f"d{n}.csv", ["a", "b", "y"], binary_rows(n, seed=n))
+        for command in ("evaluate", "predict"):
+            extra = ["--out", tmp_path / f"p{n}.csv"] if command == "predict" else []
+            tracemalloc.start()
+            try:
+                status, _, err = run(capsys, command, out, path, "--chunk-rows", "200", *extra)
+                peaks[command, n] = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+            assert status == 0, err
+    for command in ("evaluate", "predict"):
+        # Ten times the rows, about the same peak (one chunk's parsing and outputs).
+        assert peaks[command, 20000] < 1.3 * peaks[command, 2000], peaks
