@@ -52,7 +52,7 @@ try:
 except ImportError:  # Windows
     fcntl = None
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "atomic_writer"]
 
 _TEMP_SUFFIX = ".autograd_mlp.tmp"
 # The writer's base name is cut to 200 characters: with the pid, the token and
@@ -88,6 +88,19 @@ def atomic_write(path, data):
                 f"got {type(data).__name__}"
             ) from None
         write = lambda stream: stream.write(view)  # noqa: E731
+    with atomic_writer(path) as stream:
+        write(stream)
+
+
+@contextlib.contextmanager
+def atomic_writer(path):
+    """``with atomic_writer(path) as stream:`` — the same atomic write, for data produced piece by piece.
+
+    ``stream`` is a binary, seekable file; when the block ends without an
+    exception it is synced and renamed onto ``path``; when it raises, the
+    temporary file is removed and ``path`` stays as it was.
+    """
+    path = os.fspath(path)
     target = _write_target(path)
     directory, name = os.path.split(target)
     if _CLEANUP:
@@ -99,7 +112,7 @@ def atomic_write(path, data):
         if mode is not None:
             _chmod(fd, temp, mode)
         with os.fdopen(fd, "wb", closefd=False) as stream:
-            write(stream)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         if os.name != "posix":  # Windows cannot rename a file that is open

@@ -236,6 +236,9 @@ class Standardizer:
     |mean| with ε the float64 machine epsilon) is centred but not scaled: its
     std is treated as 1, so it becomes all zeros instead of NaN.
 
+    Data that arrive in chunks (a file too long to hold) are measured with
+    :meth:`partial_fit`, chunk after chunk; ``n_seen`` counts its rows.
+
     Data are 2-D (rows, columns); reshape one column with ``x.reshape(-1, 1)``.
     Statistics are float64; a float32 input is returned as float32, integers
     as float64.
@@ -246,6 +249,12 @@ class Standardizer:
     def __init__(self):
         self.mean = None
         self.std = None
+        self._reset_running()
+
+    def _reset_running(self):
+        # partial_fit's running state: rows seen and Σ (x − mean)² per column.
+        self.n_seen = 0
+        self._m2 = None
 
     def __repr__(self):
         if self.mean is None:
@@ -283,6 +292,45 @@ class Standardizer:
             raise ValueError(f"expected x with at least one column; got shape {x.shape}")
         self.mean = x.mean(axis=0, dtype=np.float64)
         self.std = x.std(axis=0, dtype=np.float64)
+        self._reset_running()
+        return self
+
+    def partial_fit(self, x):
+        """Add the rows of ``x`` (n, d) to the statistics, for data that arrive in chunks; returns self.
+
+        After chunks x_1 ... x_k, mean and std are those of all their rows
+        together, as ``fit`` of the stacked rows would give them, to rounding
+        (about 1e-15 relative), while memory holds one chunk.  Each chunk's
+        mean m_b and sum of squared deviations M_b = Σ (x − m_b)² are merged
+        into the running ones (n_a rows, m_a, M_a) by Chan, Golub and
+        LeVeque's pairwise update, which generalises Welford's row-by-row one:
+
+            δ = m_b − m_a,   n = n_a + n_b,
+            m = m_a + δ · n_b / n,
+            M = M_a + M_b + δ² · n_a n_b / n,   std = √(M / n).
+
+        Never the textbook Σx² / n − m², which cancels catastrophically when
+        the mean is large next to the spread.  ``fit`` starts afresh; so does
+        the first ``partial_fit`` after it.
+        """
+        x = _as_data("x", x, ndims=(2,), finite=True)
+        if x.shape[1] == 0:
+            raise ValueError(f"expected x with at least one column; got shape {x.shape}")
+        if self.n_seen and x.shape[1] != self.mean.size:
+            raise ValueError(f"expected x with {self.mean.size} columns, as the earlier chunks; got shape {x.shape}")
+        n_b = x.shape[0]
+        mean_b = x.mean(axis=0, dtype=np.float64)
+        m2_b = np.square(x - mean_b, dtype=np.float64).sum(axis=0)
+        if not self.n_seen:
+            mean, m2, n = mean_b, m2_b, n_b
+        else:
+            n_a = self.n_seen
+            n = n_a + n_b
+            delta = mean_b - self.mean
+            mean = self.mean + delta * (n_b / n)
+            m2 = self._m2 + m2_b + np.square(delta) * (n_a * n_b / n)
+        self.n_seen, self.mean, self._m2 = n, mean, m2
+        self.std = np.sqrt(m2 / n)
         return self
 
     def transform(self, x):

@@ -83,16 +83,25 @@ def test_predict_applies_the_saved_standardization(binary, tmp_path, capsys):
     status, stdout, _ = run(capsys, "predict", out, shuffled)
     assert status == 0
     lines = stdout.splitlines()
-    assert lines[0] == "probability_1,y"
+    # The input columns as the file has them, then the predictions.
+    assert lines[0] == "b,a,probability_1,y"
     got = np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
-    np.testing.assert_array_equal(got[:, 0], expected[:, 0])
-    np.testing.assert_array_equal(got[:, 1], (expected[:, 0] > 0.5).astype(float))
+    np.testing.assert_array_equal(got[:, :2], x[:, ::-1])
+    np.testing.assert_array_equal(got[:, 2], expected[:, 0])
+    np.testing.assert_array_equal(got[:, 3], (expected[:, 0] > 0.5).astype(float))
 
-    # --out writes the same text atomically.
+    # --out writes the same predictions atomically; the target column of the file is not an input.
     status, stdout, _ = run(capsys, "predict", out, data, "--out", tmp_path / "p.csv")
     assert status == 0 and "wrote 60 predictions" in stdout
     written = read_table(tmp_path / "p.csv")
-    np.testing.assert_array_equal(written.values, got)
+    assert written.columns == ["a", "b", "probability_1", "y"]
+    np.testing.assert_array_equal(written.values[:, 2:], got[:, 2:])
+
+    # --predictions-only leaves the inputs out.
+    status, stdout, _ = run(capsys, "predict", out, shuffled, "--predictions-only")
+    assert stdout.splitlines()[0] == "probability_1,y"
+    np.testing.assert_array_equal(np.array([[float(v) for v in line.split(",")] for line in stdout.splitlines()[1:]]),
+                                  got[:, 2:])
 
 
 def test_evaluate_reports_the_models_own_loss(binary, tmp_path, capsys):
@@ -121,10 +130,10 @@ def test_multiclass_labels_keep_their_values(tmp_path, capsys):
     assert "sparse_categorical_crossentropy" in stdout
     status, stdout, _ = run(capsys, "predict", tmp_path / "m", data)
     lines = stdout.splitlines()
-    assert lines[0] == "probability_3,probability_5,probability_9,kind"
+    assert lines[0] == "u,v,probability_3,probability_5,probability_9,kind"
     predicted = {int(line.split(",")[-1]) for line in lines[1:]}
     assert predicted <= {3, 5, 9}
-    probabilities = np.array([[float(v) for v in line.split(",")[:3]] for line in lines[1:]])
+    probabilities = np.array([[float(v) for v in line.split(",")[2:5]] for line in lines[1:]])
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
     status, stdout, _ = run(capsys, "evaluate", tmp_path / "m", data)
     assert status == 0 and "pred 9" in stdout and "true 3" in stdout
@@ -146,7 +155,7 @@ def test_regression_with_a_perceptron(tmp_path, capsys):
                     "--learning-rate", "0.05")
     assert "target 'price': regression" in stdout and "2 inputs -> 1 linear" in stdout and "mae" in stdout
     status, stdout, _ = run(capsys, "predict", tmp_path / "m", data)
-    assert stdout.splitlines()[0] == "price" and len(stdout.splitlines()) == 31
+    assert stdout.splitlines()[0] == "p,q,price" and len(stdout.splitlines()) == 31
     status, stdout, _ = run(capsys, "evaluate", tmp_path / "m", data)
     assert "mae:" in stdout and "confusion" not in stdout
 
@@ -177,7 +186,7 @@ def test_a_model_saved_without_description(tmp_path, capsys):
     status, _, err = run(capsys, "evaluate", path, data)
     assert status == 2 and "--target" in err
     status, stdout, _ = run(capsys, "predict", path, data, "--target", "y")
-    assert status == 0 and stdout.splitlines()[0] == "probability_1,y"
+    assert status == 0 and stdout.splitlines()[0] == "a,b,probability_1,y"
 
 
 @needs_dot
@@ -213,17 +222,96 @@ def test_draw_neurons_of_a_wide_model_suggests_the_layer_view(tmp_path, capsys):
 
 
 def test_standardize_fits_the_scaler_on_the_training_rows_only(binary, tmp_path, capsys):
-    from autograd_mlp.data import train_val_test_split
+    from autograd_mlp.cli.holdout import ValidationRows
 
     _, data, rows = binary
     out = tmp_path / "m.keras"
-    _train(capsys, data, out, "--target", "y", "--standardize", "--validation-split", "0.4", "--layers", "3")
+    stdout = _train(capsys, data, out, "--target", "y", "--standardize", "--validation-split", "0.4", "--layers", "3",
+                    "--chunk-rows", "7")
+    assert "36 training and 24 validation rows" in stdout
     info = json.loads((tmp_path / "m.keras.json").read_text())
-    # The command's own split: the same seed, fractions and stratification.
-    (x_train, _), (x_val, _), _ = train_val_test_split(rows[:, :2], rows[:, 2:], fractions=(0.6, 0.4, 0.0),
-                                                       seed=1, stratify=True)
-    assert len(x_train) == 36 and len(x_val) == 24
+    # The command's own rule: the same seed and fraction.
+    validation = ValidationRows(0.4, seed=1).mask(0, 60)
+    x_train = rows[~validation, :2]
     np.testing.assert_allclose(info["standardizer"]["mean"], x_train.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(info["standardizer"]["std"], x_train.std(axis=0), rtol=1e-12)
     # All 60 rows would give other statistics, so the check above can tell them apart.
     assert not np.allclose(info["standardizer"]["mean"], rows[:, :2].mean(axis=0), rtol=1e-6)
+
+
+# --------------------------------------------------- reading the file in chunks
+# A chunk of 7 rows cuts the 60-row file into 9 chunks (the last one short): the results must not tell.
+def test_train_in_chunks_equals_one_chunk(binary, tmp_path, capsys):
+    _, data, _ = binary
+    outputs = {}
+    for chunk in ("7", "100000"):
+        stdout = _train(capsys, data, tmp_path / chunk, "--target", "y", "--standardize", "--chunk-rows", chunk,
+                        "--layers", "4")
+        outputs[chunk] = (stdout, json.loads((tmp_path / f"{chunk}.json").read_text()))
+    (text_7, info_7), (text_all, info_all) = outputs["7"], outputs["100000"]
+    assert "48 training and 12 validation rows" in text_7 and "48 training and 12 validation rows" in text_all
+    np.testing.assert_allclose(info_7["standardizer"]["mean"], info_all["standardizer"]["mean"], rtol=1e-12)
+    np.testing.assert_allclose(info_7["standardizer"]["std"], info_all["standardizer"]["std"], rtol=1e-12)
+    weights_7 = load_model(str(tmp_path / "7")).get_weights()
+    weights_all = load_model(str(tmp_path / "100000")).get_weights()
+    for a, b in zip(weights_7, weights_all):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_evaluate_and_predict_in_chunks_equal_one_chunk(binary, tmp_path, capsys):
+    _, data, rows = binary
+    out = tmp_path / "m.keras"
+    _train(capsys, data, out, "--target", "y", "--standardize", "--layers", "4")
+    texts = {}
+    for chunk in ("7", "100000"):
+        status, evaluated, err = run(capsys, "evaluate", out, data, "--chunk-rows", chunk)
+        assert status == 0, err
+        status, _, err = run(capsys, "predict", out, data, "--chunk-rows", chunk, "--out", tmp_path / f"p{chunk}.csv")
+        assert status == 0, err
+        texts[chunk] = evaluated
+    assert texts["7"] == texts["100000"]
+    assert f"{data}: 60 rows" in texts["7"]
+    chunked, whole = read_table(tmp_path / "p7.csv"), read_table(tmp_path / "p100000.csv")
+    assert chunked.columns == whole.columns == ["a", "b", "probability_1", "y"]
+    assert chunked.lines == whole.lines == list(range(2, 62))
+    np.testing.assert_array_equal(chunked.values[:, :2], rows[:, :2])
+    np.testing.assert_allclose(chunked.values, whole.values, rtol=1e-12, atol=1e-15)
+
+
+def test_a_bad_line_after_some_chunks_leaves_the_old_output(binary, tmp_path, capsys):
+    _, data, rows = binary
+    out = tmp_path / "m.keras"
+    _train(capsys, data, out, "--target", "y", "--layers", "2")
+    lines = open(data, encoding="utf-8-sig").read().splitlines()
+    lines[40] += ",7"  # line 41 of the file, in the sixth chunk
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    target = tmp_path / "p.csv"
+    target.write_text("old\n")
+    status, stdout, err = run(capsys, "predict", out, bad, "--chunk-rows", "7", "--out", target)
+    assert status == 1 and "line 41: expected 3 fields like the header, got 4" in err
+    assert target.read_text() == "old\n"
+    assert sorted(os.listdir(tmp_path)) == ["bad.csv", "m.keras", "m.keras.json", "p.csv"]
+
+
+def test_evaluate_and_predict_memory_does_not_grow_with_the_file(binary, tmp_path, capsys):
+    import tracemalloc
+
+    _, data, _ = binary
+    out = tmp_path / "m.keras"
+    _train(capsys, data, out, "--target", "y", "--layers", "4")
+    peaks = {}
+    for n in (2000, 20000):
+        path = write_csv(tmp_path / f"d{n}.csv", ["a", "b", "y"], binary_rows(n, seed=n))
+        for command in ("evaluate", "predict"):
+            extra = ["--out", tmp_path / f"p{n}.csv"] if command == "predict" else []
+            tracemalloc.start()
+            try:
+                status, _, err = run(capsys, command, out, path, "--chunk-rows", "200", *extra)
+                peaks[command, n] = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+            assert status == 0, err
+    for command in ("evaluate", "predict"):
+        # Ten times the rows, about the same peak (one chunk's parsing and outputs).
+        assert peaks[command, 20000] < 1.3 * peaks[command, 2000], peaks

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_mlp.cli.csvdata import CsvError, format_table, read_table, write_table
+from autograd_mlp.cli.csvdata import CsvError, format_table, read_chunks, read_table, table_writer, write_table
 
 
 def write(tmp_path, text, name="data.csv", mode="w"):
@@ -54,6 +54,30 @@ def test_quoted_fields_and_spaces_around_numbers(tmp_path):
     table = read_table(path)
     assert table.columns == ["first, name", "y"]
     assert table.values[0, 0] == 1.5
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 3, 100])
+def test_chunks_hold_the_rows_and_lines_of_the_whole_table(tmp_path, chunk_rows):
+    path = write(tmp_path, "\ufeffx,y\r\n1,0\r\n\r\n2,1\r\n3,1\r\n4,0\r\n5,1\r\n\r\n")
+    chunks = list(read_chunks(path, chunk_rows))
+    whole = read_table(path)
+    assert [len(c.values) for c in chunks][:-1] == [chunk_rows] * (len(chunks) - 1)
+    assert all(c.columns == ["x", "y"] for c in chunks)
+    np.testing.assert_array_equal(np.concatenate([c.values for c in chunks]), whole.values)
+    assert [line for c in chunks for line in c.lines] == whole.lines == [2, 4, 5, 6, 7]
+
+
+def test_a_bad_line_is_found_when_the_reading_reaches_it(tmp_path):
+    path = write(tmp_path, "x,y\n1,0\n2,1\n3,oops\n")
+    chunks = read_chunks(path, 2)
+    assert len(next(chunks).values) == 2
+    with pytest.raises(CsvError, match="line 4, column 'y'"):
+        next(chunks)
+
+
+def test_a_header_without_rows_is_refused_in_chunks_too(tmp_path):
+    with pytest.raises(CsvError, match="no data rows"):
+        list(read_chunks(write(tmp_path, "x,y\n\n"), 3))
 
 
 # ------------------------------------------------------------------ refusals
@@ -123,6 +147,34 @@ def test_write_table_leaves_no_temporary_file(tmp_path):
     write_table(path, ["a"], [[1.0]])
     assert sorted(os.listdir(tmp_path)) == ["out.csv"]
     assert path.read_text() == "a\n1\n"
+
+
+def test_table_writer_replaces_the_file_at_the_end(tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("old\n")
+    with table_writer(path, ["a", "b"]) as write_rows:
+        write_rows([[1.0, 2.5]])
+        assert path.read_text() == "old\n"  # nothing shows before the end
+        write_rows([[3.0, 4.0], [5.0, 6.0]])
+    assert path.read_text() == "a,b\n1,2.5\n3,4\n5,6\n"
+    assert sorted(os.listdir(tmp_path)) == ["out.csv"]
+
+
+def test_table_writer_keeps_the_old_file_when_the_work_fails(tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("old\n")
+    with pytest.raises(CsvError):
+        with table_writer(path, ["a"]) as write_rows:
+            write_rows([[1.0]])
+            raise CsvError("bad row")
+    assert path.read_text() == "old\n"
+    assert sorted(os.listdir(tmp_path)) == ["out.csv"]
+
+
+def test_table_writer_to_standard_output(capsys):
+    with table_writer(None, ["a"]) as write_rows:
+        write_rows([[1.0], [2.0]])
+    assert capsys.readouterr().out == "a\n1\n2\n"
 
 
 def test_python_digit_separators_are_not_numbers_in_a_data_file(tmp_path):

@@ -119,3 +119,35 @@ def test_many_features_fall_back_to_sampling(tmp_path, capsys, monkeypatch):
     assert status == 0, err
     assert "13 features are too many" in stdout and "permutation_shapley for 2 rows" in stdout
     assert len((tmp_path / "o" / "importance.csv").read_text().splitlines()) == m + 1
+
+
+def test_waterfall_names_its_line_and_shows_the_files_values(linear, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    from autograd_mlp import explain
+    from autograd_mlp.cli.csvdata import read_table
+
+    folder, data, _ = linear
+    drawn = []
+    original = explain.plot_waterfall
+
+    def spy(expl, *args, **kwargs):
+        figure = original(expl, *args, **kwargs)
+        ax = figure.axes[0]
+        drawn.append((ax.get_title(), [t.get_text() for t in ax.get_yticklabels()]))
+        return figure
+
+    monkeypatch.setattr(explain, "plot_waterfall", spy)
+    status, _, err = run(capsys, "explain", folder / "lin.keras", data, "--out", tmp_path / "o", "--rows", "4",
+                         "--seed", "3")
+    assert status == 0, err
+    ((title, labels),) = drawn
+    # The row explained first is one of the four drawn at random; its title gives its line in the file.
+    assert title.startswith("d.csv, line ") and title.endswith(": exact_shapley")
+    line = int(title.split("line ")[1].split(":")[0])
+    table = read_table(data)
+    row = table.values[table.lines.index(line)]
+    assert line != 2  # seed 3 does not draw the first row: "Row 0" would have been wrong
+    # The labels show the CSV's values (the model read standardized ones).
+    for name in ("p", "q", "r"):
+        value = row[table.columns.index(name)]
+        assert f"{name} = {value:.4g}" in labels

@@ -259,6 +259,62 @@ def test_standardizer_keeps_float32_and_promotes_integers():
     assert Standardizer().fit_transform(np.arange(6).reshape(3, 2)).dtype == np.float64
 
 
+# partial_fit: the statistics of chunks merged one by one equal fit's on all the rows.
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1000])
+def test_partial_fit_in_chunks_equals_fit(chunk):
+    rng = np.random.default_rng(2)
+    x = rng.normal(loc=[100.0, -3.0, 0.0], scale=[0.5, 2.0, 1e-3], size=(500, 3))
+    whole = Standardizer().fit(x)
+    chunked = Standardizer()
+    for start in range(0, len(x), chunk):
+        chunked.partial_fit(x[start:start + chunk])
+    assert chunked.n_seen == 500
+    np.testing.assert_allclose(chunked.mean, whole.mean, rtol=1e-12)
+    np.testing.assert_allclose(chunked.std, whole.std, rtol=1e-12)
+
+
+@pytest.mark.parametrize("chunk", [1, 7])
+def test_partial_fit_does_not_cancel_when_the_mean_dwarfs_the_spread(chunk):
+    # Σx² / n − mean² would lose about 12 of the 16 digits here; the merge keeps the error at the
+    # size the data's own rounding (ε |mean| / std relative) allows.
+    rng = np.random.default_rng(3)
+    x = rng.normal(loc=1e6, scale=0.5, size=(300, 1))
+    whole = Standardizer().fit(x)
+    chunked = Standardizer()
+    for start in range(0, len(x), chunk):
+        chunked.partial_fit(x[start:start + chunk])
+    conditioning = np.finfo(float).eps * 1e6 / 0.5
+    np.testing.assert_allclose(chunked.std, whole.std, rtol=64 * conditioning)
+    naive = np.sqrt(np.mean(x**2) - np.mean(x) ** 2)
+    assert abs(naive - whole.std[0]) > 64 * conditioning * whole.std[0]  # the check can tell
+
+
+@given(matrices(), st.integers(1, 5))
+@settings(max_examples=50, deadline=None)
+def test_partial_fit_matches_fit_on_any_data(x, chunk):
+    whole = Standardizer().fit(x)
+    chunked = Standardizer()
+    for start in range(0, len(x), chunk):
+        chunked.partial_fit(x[start:start + chunk])
+    # Near-constant columns have a std that is only the data's rounding (ε |x|): compare it absolutely.
+    size = 1e-12 * (1 + np.abs(x).max())
+    np.testing.assert_allclose(chunked.mean, whole.mean, rtol=1e-12, atol=size)
+    np.testing.assert_allclose(chunked.std, whole.std, rtol=1e-12, atol=size)
+
+
+def test_partial_fit_checks_each_chunk_and_fit_starts_afresh():
+    standardizer = Standardizer().partial_fit([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(ValueError, match="2 columns, as the earlier chunks"):
+        standardizer.partial_fit([[1.0, 2.0, 3.0]])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        standardizer.partial_fit([[1.0, np.inf]])
+    assert standardizer.n_seen == 2
+    standardizer.fit([[10.0, 10.0]])
+    standardizer.partial_fit([[0.0, 0.0]])
+    np.testing.assert_array_equal(standardizer.mean, [0.0, 0.0])
+    assert standardizer.n_seen == 1
+
+
 def test_standardizer_before_fit_raises():
     standardizer = Standardizer()
     for method in (standardizer.transform, standardizer.inverse_transform):

@@ -91,3 +91,33 @@ def test_inconsistent_fields_are_refused(kwargs, message):
     fields.update(kwargs)
     with pytest.raises(ValueError, match=message):
         Explanation(**fields)
+
+
+# ------------------------------------------------ feature names from a DataFrame
+def _linear(x):
+    return np.asarray(x, dtype=float) @ np.array([1.0, -2.0, 0.5])
+
+
+@pytest.mark.parametrize("method", ["shapley_values", "permutation_shapley", "integrated_gradients",
+                                    "expected_gradients", "gradient_x_input", "saliency"])
+def test_a_dataframe_names_the_features(method):
+    pd = pytest.importorskip("pandas")
+    from autograd_mlp import Dense, Sequential, explain
+
+    model = Sequential([Dense(1, input_dim=3, activation="linear")])
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(4, 3)), columns=["age", "income", "height"])
+    background = pd.DataFrame(np.zeros((2, 3)), columns=["a", "b", "c"])  # the explained rows' names count
+    function = getattr(explain, method)
+    kwargs = {} if method in ("gradient_x_input", "saliency", "integrated_gradients") else {"background": background}
+    e = function(model, frame, **kwargs)
+    assert e.feature_names == ["age", "income", "height"]
+    np.testing.assert_array_equal(e.data, frame.to_numpy())
+    # Names given explicitly win over the frame's.
+    assert function(model, frame, feature_names=["u", "v", "w"], **kwargs).feature_names == ["u", "v", "w"]
+
+
+def test_an_array_keeps_the_default_names():
+    from autograd_mlp.explain import shapley_values
+
+    e = shapley_values(_linear, np.ones((2, 3)), np.zeros((2, 3)))
+    assert e.feature_names == ["x0", "x1", "x2"]

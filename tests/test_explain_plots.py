@@ -164,3 +164,13 @@ def test_plots_of_a_real_model_explanation():
     e = shapley_values(model, rng.normal(size=(20, 3)), rng.normal(size=(5, 3)), feature_names=["a", "b", "c"])
     for plot in PLOTS:
         assert len(plot(e).axes[0].get_yticklabels()) == 3
+
+
+def test_waterfall_labels_write_whole_values_in_full():
+    e = explanation(n=2, m=3)
+    e = Explanation(e.values, e.base_values, np.array([[62490.0, 60.7, 1.33812], [0.0, -3.0, 123456.789]]),
+                    ["income", "age", "z"], e.method, output_values=e.output_values)
+    labels = set(labels_top_down(plot_waterfall(e, index=0).axes[0]))
+    assert labels == {"income = 62490", "age = 60.7", "z = 1.338"}
+    labels = set(labels_top_down(plot_waterfall(e, index=1).axes[0]))
+    assert labels == {"income = 0", "age = -3", "z = 123457"}

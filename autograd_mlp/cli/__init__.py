@@ -3,9 +3,9 @@
 ::
 
     autograd-mlp demo [--out DIR] [--quick]
-    autograd-mlp train DATA.csv --target COLUMN --out MODEL [--layers 16,16 --standardize ...]
-    autograd-mlp evaluate MODEL DATA.csv
-    autograd-mlp predict MODEL DATA.csv [--out FILE]
+    autograd-mlp train DATA.csv --target COLUMN --out MODEL [--layers 16,16 --standardize --chunk-rows N ...]
+    autograd-mlp evaluate MODEL DATA.csv [--chunk-rows N]
+    autograd-mlp predict MODEL DATA.csv [--out FILE] [--predictions-only] [--chunk-rows N]
     autograd-mlp summary MODEL
     autograd-mlp draw MODEL --out FILE.svg [--neurons]
     autograd-mlp explain MODEL DATA.csv --out DIR [--method shapley|permutation|integrated_gradients]
@@ -13,6 +13,12 @@
 ``train`` saves the network with :func:`autograd_mlp.models.save_model` and, next
 to it in ``MODEL.json``, the feature and target column names, the task and
 the standardizer (see :mod:`.modelinfo`).
+
+``train``, ``evaluate`` and ``predict`` read DATA.csv in chunks of
+``--chunk-rows`` rows: ``evaluate`` and ``predict`` hold one chunk at a
+time; ``train`` keeps the rows for the fit but measures the standardization
+chunk by chunk and chooses the validation rows by a rule that needs no look
+ahead (:mod:`.holdout`).
 
 ``train`` writes nothing when the training diverged: NaN or infinite
 weights or loss, or a final training loss more than 10 times the loss of

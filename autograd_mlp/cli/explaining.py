@@ -21,7 +21,10 @@ Methods (``--method``):
 Files written to the ``--out`` folder: ``importance.csv`` (rank, feature,
 mean |value|, and one column per class for a multi-class model) and, with
 matplotlib, ``importance.png``, ``summary.png`` (``summary_<class>.png`` per
-class) and ``waterfall.png`` (the first explained row).
+class) and ``waterfall.png`` (the first explained row, titled with its line
+in the data file, as the error messages name lines).  The plots show the
+features' values as the CSV file has them (the colours of the summary, the
+labels of the waterfall), never the standardized ones the network reads.
 """
 
 from __future__ import annotations
@@ -85,8 +88,13 @@ def _importance_rows(expl, classes):
     return header, rows
 
 
-def _plots(expl, out, first_label_index, classes):
-    """Write the explanation's plots; returns the paths written."""
+def _plots(expl, out, first_label_index, classes, first_row):
+    """Write the explanation's plots; returns the paths written.
+
+    ``first_row`` names the waterfall's row as the error messages do: the
+    data file and its line.
+    """
+    waterfall_title = f"{first_row}: {expl.method}"
     written = []
     path = os.path.join(out, "importance.png")
     explain_module.plot_importance(expl, to_file=path)
@@ -96,7 +104,7 @@ def _plots(expl, out, first_label_index, classes):
         explain_module.plot_summary(expl, to_file=path)
         written.append(path)
         path = os.path.join(out, "waterfall.png")
-        explain_module.plot_waterfall(expl, index=0, to_file=path)
+        explain_module.plot_waterfall(expl, index=0, to_file=path, title=waterfall_title)
         written.append(path)
     else:
         for k, label in enumerate(classes):
@@ -104,7 +112,8 @@ def _plots(expl, out, first_label_index, classes):
             explain_module.plot_summary(expl[:, k], to_file=path, title=f"Summary for class {label}")
             written.append(path)
         path = os.path.join(out, "waterfall.png")
-        explain_module.plot_waterfall(expl, index=0, output=first_label_index, to_file=path)
+        explain_module.plot_waterfall(expl, index=0, output=first_label_index, to_file=path,
+                                      title=f"{waterfall_title}, class {classes[first_label_index]}")
         written.append(path)
     return written
 
@@ -155,7 +164,7 @@ def explain(args):
         if expl.n_outputs is not None:
             label = predicted_labels(info.task, info.classes, model.predict(inputs[rows[:1]]))[0]
             first = info.classes.index(int(label))
-        written += _plots(expl, out, first, info.classes)
+        written += _plots(expl, out, first, info.classes, f"{os.path.basename(table.path)}, line {table.lines[rows[0]]}")
     else:
         print("note: skipped the plots: matplotlib is not installed (pip install autograd_mlp[plot])")
     print("wrote " + ", ".join(written))

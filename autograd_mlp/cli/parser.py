@@ -12,6 +12,7 @@ import sys
 
 from .. import activations, losses, optim
 from .._checks import probability, real_number, whole_number
+from .csvdata import CHUNK_ROWS
 from .errors import one_line
 
 __all__ = ["build_parser", "PROG"]
@@ -97,6 +98,11 @@ optimizer_name = _named("optimizer", optim.get)
 
 
 # ---------------------------------------------------------------- parser
+def _chunk_rows(command, memory):
+    command.add_argument("--chunk-rows", type=positive_int, default=CHUNK_ROWS, metavar="N",
+                         help=f"rows of DATA.csv read at a time (default %(default)s; {memory})")
+
+
 def build_parser():
     """The parser of ``autograd-mlp``; each subcommand's ``handler`` is filled in by the caller's table."""
     parser = _Parser(
@@ -142,25 +148,39 @@ def build_parser():
     train.add_argument("--epochs", type=positive_int, default=100, help="default 100")
     train.add_argument("--batch-size", type=positive_int, default=32, help="rows per update (default 32)")
     train.add_argument("--validation-split", type=fraction, default=0.2, metavar="FRACTION",
-                       help="share of the rows, drawn at random (per class for a classifier), held out to "
-                            "validate (default 0.2)")
+                       help="share of the rows held out to validate (default 0.2), chosen row by row without "
+                            "reading the file first: the data rows, numbered i = 0, 1, ... in file order, form "
+                            "runs of about 1/FRACTION rows (run k: the rows with floor(i*FRACTION) = k), and one "
+                            "row of each run, at a place picked by a hash of (--seed, k), validates; n rows give "
+                            "floor(n*FRACTION) or ceil(n*FRACTION) validation rows, the same ones for the same "
+                            "seed")
     train.add_argument("--standardize", action="store_true",
-                       help="scale every feature to mean 0 and std 1 with the training rows' statistics "
-                            "(stored in MODEL.json and applied by the other commands)")
-    train.add_argument("--seed", type=seed, default=None, help="random seed: same seed, same model")
+                       help="scale every feature to mean 0 and std 1 with the training rows' statistics, "
+                            "measured chunk by chunk (the validation rows left out; stored in MODEL.json and "
+                            "applied by the other commands)")
+    train.add_argument("--seed", type=seed, default=None,
+                       help="random seed: same seed, same validation rows and same model")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                        help="0 silent, 1 progress bar (default), 2 one line per epoch")
+    _chunk_rows(train, "the rows themselves are kept for the fit")
 
     evaluate = sub.add_parser("evaluate", help="loss and metrics of a saved model on a CSV file")
     evaluate.add_argument("model", metavar="MODEL")
     evaluate.add_argument("data", metavar="DATA.csv")
     evaluate.add_argument("--target", metavar="COLUMN", help="the target column, for a model without MODEL.json")
+    _chunk_rows(evaluate, "memory holds one chunk")
 
     predict = sub.add_parser("predict", help="a saved model's predictions for the rows of a CSV file")
     predict.add_argument("model", metavar="MODEL")
     predict.add_argument("data", metavar="DATA.csv")
-    predict.add_argument("--out", metavar="FILE", help="CSV file to write (default: standard output)")
+    predict.add_argument("--out", metavar="FILE",
+                         help="CSV file to write, through a temporary file renamed over it at the end (default: "
+                              "standard output, chunk by chunk)")
     predict.add_argument("--target", metavar="COLUMN", help="a column to ignore, for a model without MODEL.json")
+    predict.add_argument("--predictions-only", action="store_true",
+                         help="write only the predictions (by default each line starts with the row's feature "
+                              "columns, as read)")
+    _chunk_rows(predict, "memory holds one chunk")
 
     summary = sub.add_parser("summary", help="the layers, parameters and columns of a saved model")
     summary.add_argument("model", metavar="MODEL")

@@ -35,10 +35,18 @@ def as_matrix(name, x, features=None):
     return finite_array(name, arr).astype(np.float64, copy=False)
 
 
-def feature_names_for(feature_names, m):
-    """The given names (exactly m of them) or x0, x1, ..."""
+def feature_names_for(feature_names, m, data=None):
+    """The names of the m features: those given (exactly m), else a DataFrame's column names, else x0, x1, ...
+
+    ``data`` is the input as the caller passed it: when it has ``columns``
+    (a pandas DataFrame) and no names were given, its column names are the
+    features' names, so ``shapley_values(model, frame)`` reads like the frame.
+    """
     if feature_names is None:
-        return [f"x{i}" for i in range(m)]
+        columns = getattr(data, "columns", None)
+        if columns is None or isinstance(data, np.ndarray):
+            return [f"x{i}" for i in range(m)]
+        feature_names = list(columns)
     if isinstance(feature_names, str):
         raise TypeError(f"feature_names must be a sequence of {m} names, got a single string")
     names = [str(name) for name in feature_names]

@@ -55,8 +55,8 @@ def _input_gradients(f, points, columns, batch_size):
 
 
 def _prepare(model, x, feature_names, batch_size):
-    x = as_matrix("x", x)
-    names = feature_names_for(feature_names, x.shape[1])
+    data, x = x, as_matrix("x", x)
+    names = feature_names_for(feature_names, x.shape[1], data)
     batch_size = positive_int("batch_size", batch_size)
     return ModelFunction(model, x.shape[1]), x, names, batch_size
 

@@ -10,6 +10,7 @@ temporary file in the same folder, then renamed over the target.
 
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -211,7 +212,12 @@ def plot_summary(expl, to_file=None, max_display=20, title=None):
 _LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
 
 def _format_number(x):
-    return f"{x:.4g}"
+    """A feature's value for a label: whole numbers in full (62490, not 6.249e+04), others to 4 significant digits
+    or as many as the integer part needs."""
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    magnitude = math.floor(math.log10(abs(x))) + 1 if x != 0 else 1
+    return f"{x:.{min(15, max(4, magnitude))}g}"
 
 
 def plot_waterfall(expl, index=0, output=None, to_file=None, max_display=10, title=None):
@@ -220,7 +226,11 @@ def plot_waterfall(expl, index=0, output=None, to_file=None, max_display=10, tit
     The bars are ordered by |value|, the largest at the top; a red bar pushes
     the output up, a blue one down; each starts where the previous one ended.
     The lowest bar sums the features beyond ``max_display``.  Labels show each
-    feature's value in this row.  With several outputs, ``output`` picks one.
+    feature's value in this row (as the Explanation's ``data`` holds it: to
+    show the values in their own units when the model saw standardized ones,
+    put the raw rows in ``data``, as ``autograd-mlp explain`` does).  With
+    several outputs, ``output`` picks one.  The title names the row by its
+    index in the explanation unless ``title`` says otherwise.
     """
     _check(expl)
     max_display = _check_max_display(max_display)

@@ -43,10 +43,10 @@ DEFAULT_BATCH_SIZE = 2048
 
 
 def _prepare(model, x, background, feature_names, batch_size):
-    x = as_matrix("x", x)
+    data, x = x, as_matrix("x", x)
     m = x.shape[1]
     background = as_matrix("background", background, features=m)
-    names = feature_names_for(feature_names, m)
+    names = feature_names_for(feature_names, m, data)
     batch_size = positive_int("batch_size", batch_size)
     return ModelFunction(model, m), x, background, names, batch_size
 
