@@ -21,6 +21,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from .._checks import numeric_array
 from ..engine import Value
 from .module import Module
 from .variables import Variable
@@ -47,13 +48,7 @@ def as_input(x, dtype, who):
     """A batch as a constant Value of ``dtype``: arrays and lists are checked and converted, Values pass."""
     if isinstance(x, Value):
         return x
-    try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError):
-        raise TypeError(f"{who}: expected a numeric array, got {type(x).__name__}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: expected numeric input, got dtype {arr.dtype}")
-    return Value._wrap_constant(arr.astype(dtype, copy=False))
+    return Value._wrap_constant(numeric_array(f"{who}: the input", x).astype(dtype, copy=False))
 
 
 def positive_int(value, what):
