@@ -5,6 +5,7 @@ import random
 
 import numpy as np
 
+from .._checks import numeric_array
 from ..data import one_hot
 from ..nn.init import set_seed
 
@@ -35,9 +36,7 @@ def normalize(x, axis=-1, order=2):
     (This is not standardization; for zero mean and unit variance per feature
     see :class:`autograd_mlp.data.Standardizer`.)
     """
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"normalize expects an array of numbers, got dtype {arr.dtype}")
+    arr = numeric_array("normalize's x", x)
     if arr.ndim == 0:
         raise ValueError("normalize expects an array with at least one axis, got a single number")
     arr = arr.astype(np.float64) if arr.dtype.kind != "f" else arr

@@ -84,13 +84,11 @@ def assign_weights(params, weights, owner, allow_non_finite=False):
         raise ValueError(f"{owner}: expected {len(params)} weight arrays, got {len(weights)}")
     arrays = []
     for i, (param, w) in enumerate(zip(params, weights)):
-        arr = np.asarray(w)
+        arr = numeric_array(f"{owner}: weight {i}", w)
         if arr.shape != param.shape:
             raise ValueError(
                 f"{owner}: weight {i} ({param.name}) must have shape {param.shape}, got {arr.shape}"
             )
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"{owner}: weight {i} must be numeric, got dtype {arr.dtype}")
         if not allow_non_finite and not np.all(np.isfinite(arr)):
             raise ValueError(
                 f"{owner}: weight {i} ({param.name}) holds {int(np.sum(~np.isfinite(arr)))} NaN or infinite "

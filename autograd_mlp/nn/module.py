@@ -23,6 +23,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import _display
+from .._checks import numeric_array
 from ..engine import Value
 
 __all__ = ["Module"]
@@ -125,11 +126,9 @@ class Module:
         for name, param in params.items():
             if name not in state:
                 continue
-            arr = np.asarray(state[name])
+            arr = numeric_array(f"state_dict[{name!r}]", state[name])
             if arr.shape != param.shape:
                 raise ValueError(f"state_dict[{name!r}] has shape {arr.shape}, the parameter has {param.shape}")
-            if arr.dtype.kind not in "biuf":
-                raise TypeError(f"state_dict[{name!r}] must be numeric, got dtype {arr.dtype}")
             updates.append((param, arr))
         for param, arr in updates:
             param.data = float(arr) if type(param.data) is float else arr.astype(param.dtype, copy=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import numeric_array
 from ..engine import Value
 
 __all__ = ["Variable"]
@@ -78,9 +79,7 @@ class Variable:
     # --- writing
     def assign(self, array):
         """Set the weight to ``array`` (same shape, finite numbers), in place; returns self."""
-        arr = np.asarray(array)
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"{self.path}: assign expects numbers, got dtype {arr.dtype}")
+        arr = numeric_array(f"{self.path}: assign's array", array)
         if arr.shape != self.shape:
             raise ValueError(f"{self.path}: assign expects shape {self.shape}, got {arr.shape}")
         if not np.all(np.isfinite(arr)):
