@@ -1,6 +1,17 @@
-"""``tensorflow.keras.metrics``: the metric functions of :mod:`autograd_mlp.metrics`, by Keras' names."""
+"""``keras.metrics``: the metric functions and metric classes of :mod:`autograd_mlp.metrics`, by Keras' names."""
 
 from ..metrics import (
+    AUC,
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    Mean,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    Metric,
+    Precision,
+    Recall,
+    SparseCategoricalAccuracy,
     accuracy,
     binary_accuracy,
     categorical_accuracy,
@@ -15,4 +26,6 @@ from ..metrics import (
 __all__ = [
     "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     "mean_absolute_error", "mean_squared_error", "mae", "mse", "get",
+    "Metric", "Mean", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
+    "MeanSquaredError", "MeanAbsoluteError", "Precision", "Recall", "AUC",
 ]

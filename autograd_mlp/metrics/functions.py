@@ -4,7 +4,7 @@ Every function takes ``(y_true, y_pred)`` in this order (Keras and
 scikit-learn order), as numpy arrays or anything ``np.asarray`` accepts, and
 scores the whole batch at once.
 
-Training metrics (Keras names, found by :func:`get`):
+Training metrics (Keras names, found by :func:`autograd_mlp.metrics.get`):
 
 * binary_accuracy              mean over all elements of [y == (ŷ > threshold)]
 * categorical_accuracy         mean over rows of [argmax y == argmax ŷ]
@@ -31,8 +31,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import numeric_array, real_number, whole_number
-from ._names import lookup
+from .._checks import numeric_array, real_number, whole_number
 
 __all__ = [
     "accuracy",
@@ -43,8 +42,6 @@ __all__ = [
     "mean_squared_error",
     "mae",
     "mse",
-    "get",
-    "names",
     "confusion_matrix",
     "precision",
     "recall",
@@ -200,33 +197,6 @@ def mean_squared_error(y_true, y_pred):
 
 mae = mean_absolute_error
 mse = mean_squared_error
-
-_BY_NAME = {
-    "accuracy": accuracy,
-    "acc": accuracy,
-    "binary_accuracy": binary_accuracy,
-    "categorical_accuracy": categorical_accuracy,
-    "sparse_categorical_accuracy": sparse_categorical_accuracy,
-    "mean_absolute_error": mean_absolute_error,
-    "mae": mean_absolute_error,
-    "mean_squared_error": mean_squared_error,
-    "mse": mean_squared_error,
-}
-
-
-def names():
-    """The names :func:`get` knows, sorted."""
-    return sorted(_BY_NAME)
-
-
-def get(name):
-    """The metric function called ``name`` (Keras names, any letter case).
-
-    A callable is returned unchanged, so a list of metrics may mix names and
-    functions.  Every function found is called as ``metric(y_true, y_pred)``.
-    """
-    return lookup(_BY_NAME, name, "metric")
-
 
 # ---------------------------------------------------------------- class labels
 
