@@ -218,3 +218,8 @@ def test_the_program_gives_keras_numbers_with_only_its_imports_changed(keras_res
     ours = run(name, IMPORTS.format(package="autograd_mlp.keras"), problem(),  # noqa: F821 (defined by exec)
                [np.array(w) for w in theirs["initial"]])
     assert largest_difference(ours, theirs) < TOLERANCE
+
+
+def test_the_early_stopping_program_stops_early(keras_results):
+    """The callbacks act in the comparison: training stops before its 25 epochs."""
+    assert len(keras_results["early-stopping-reduce-lr"]["history"]["loss"]) < 25
