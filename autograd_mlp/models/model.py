@@ -49,6 +49,7 @@ from .arguments import check_batch_size, check_verbose, row_slices
 from .checks import DataChecks
 from .saving import load_weights, save_model, save_weights
 from .steps import batch_loss
+from .streams import fit_stream, is_stream
 from .summary import print_summary
 from .weighting import check_sample_weight, class_weight_rows
 
@@ -257,7 +258,7 @@ class Model(DataChecks):
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, seed=None):
+            sample_weight=None, initial_epoch=0, seed=None, steps_per_epoch=None):
         """Train for ``epochs`` epochs and return the :class:`History` (Keras' arguments and order).
 
         Parameters
@@ -308,6 +309,8 @@ class Model(DataChecks):
                                         shuffle, initial_epoch, seed)
         batch_size, epochs, initial_epoch, verbose = (
             options.batch_size, options.epochs, options.initial_epoch, options.verbose)
+        if is_stream(x):  # a generator of batches: see models.streams (checked batch by batch)
+            return fit_stream(self, x, epochs, steps_per_epoch, initial_epoch, verbose, options.callbacks)
         x, y, n_out = self._check_xy(x, y)
         weights = self._check_weights(x, y, n_out, sample_weight, class_weight)
         x, y, weights, validation = self._validation_rows(
