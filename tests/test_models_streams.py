@@ -78,3 +78,28 @@ def test_memory_independent_of_rows():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 40e6, peak
+
+
+def test_sequence_history_equals_array_history_and_on_epoch_end():
+    from autograd_mlp.keras.utils import PyDataset
+
+    x, y = _data()
+
+    class Batches(PyDataset):
+        ends = 0
+
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            return x[16 * i:16 * i + 16], y[16 * i:16 * i + 16]
+
+        def on_epoch_end(self):
+            self.ends += 1
+
+    a = _model().fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0).history
+    seq = Batches()
+    b = _model().fit(seq, epochs=3, shuffle=False, verbose=0).history
+    assert a == b and seq.ends == 3
+    c = _model().fit(Batches(), epochs=3, shuffle=True, verbose=0).history
+    assert len(c["loss"]) == 3

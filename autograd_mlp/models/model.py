@@ -310,7 +310,8 @@ class Model(DataChecks):
         batch_size, epochs, initial_epoch, verbose = (
             options.batch_size, options.epochs, options.initial_epoch, options.verbose)
         if is_stream(x):  # a generator of batches: see models.streams (checked batch by batch)
-            return fit_stream(self, x, epochs, steps_per_epoch, initial_epoch, verbose, options.callbacks)
+            return fit_stream(self, x, epochs, steps_per_epoch, initial_epoch, verbose, options.callbacks,
+                              _library_generator() if options.shuffle else None)
         x, y, n_out = self._check_xy(x, y)
         weights = self._check_weights(x, y, n_out, sample_weight, class_weight)
         x, y, weights, validation = self._validation_rows(

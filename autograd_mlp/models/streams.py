@@ -18,9 +18,24 @@ from ..callbacks import CallbackList, History, ProgbarLogger
 __all__ = ["is_stream", "fit_stream"]
 
 
+def is_sequence(x):
+    """True for a Keras-style Sequence / PyDataset: ``__len__`` and ``__getitem__`` giving batches."""
+    return (not isinstance(x, (np.ndarray, list, tuple, str, bytes, dict))
+            and hasattr(x, "__len__") and hasattr(x, "__getitem__"))
+
+
 def is_stream(x):
-    """True for a generator or iterator (not an array, a list, or a tuple of rows)."""
-    return not isinstance(x, (np.ndarray, list, tuple, str, bytes)) and hasattr(x, "__next__")
+    """True for a generator, an iterator or a Sequence (not an array, a list, or a tuple of rows)."""
+    return is_sequence(x) or (
+        not isinstance(x, (np.ndarray, list, tuple, str, bytes)) and hasattr(x, "__next__"))
+
+
+def _epoch_items(stream, iterator, rng):
+    """The batches of one epoch: a Sequence by index (shuffled when ``rng``), else the shared iterator."""
+    if is_sequence(stream):
+        order = rng.permutation(len(stream)) if rng is not None else range(len(stream))
+        return (stream[int(i)] for i in order)
+    return iterator
 
 
 def _batch(model, item, epoch, batch):
@@ -35,8 +50,10 @@ def _batch(model, item, epoch, batch):
     return x, y, w, n_out
 
 
-def fit_stream(model, stream, epochs, steps_per_epoch, initial_epoch, verbose, callbacks):
+def fit_stream(model, stream, epochs, steps_per_epoch, initial_epoch, verbose, callbacks, rng=None):
     """Train ``model`` on ``stream`` (``steps_per_epoch`` batches per epoch, or until exhausted); the History."""
+    if steps_per_epoch is None and is_sequence(stream):
+        steps_per_epoch = len(stream)
     history = History()
     default = [ProgbarLogger(verbose)] if verbose else []
     callback_list = CallbackList(default + list(callbacks) + [history], model,
@@ -45,14 +62,15 @@ def fit_stream(model, stream, epochs, steps_per_epoch, initial_epoch, verbose, c
     model.stop_training = False
     metric_fns = None
     callback_list.on_train_begin({})
-    iterator = iter(stream)
+    iterator = None if is_sequence(stream) else iter(stream)
     for epoch in range(initial_epoch, epochs):
         callback_list.on_epoch_begin(epoch, {})
         seen, loss_sum, metric_sums = 0, 0.0, []
         batch = 0
+        items = _epoch_items(stream, iterator, rng)
         while steps_per_epoch is None or batch < steps_per_epoch:
             try:
-                item = next(iterator)
+                item = next(items)
             except StopIteration:
                 if steps_per_epoch is not None:
                     raise ValueError(
@@ -81,6 +99,8 @@ def fit_stream(model, stream, epochs, steps_per_epoch, initial_epoch, verbose, c
             batch += 1
         if seen == 0:
             raise ValueError(f"the stream yielded no batch at epoch {epoch + 1}")
+        if hasattr(stream, "on_epoch_end"):
+            stream.on_epoch_end()
         callback_list.on_epoch_end(epoch, logs)
         if model.stop_training:
             break
