@@ -103,3 +103,19 @@ def test_sequence_history_equals_array_history_and_on_epoch_end():
     assert a == b and seq.ends == 3
     c = _model().fit(Batches(), epochs=3, shuffle=True, verbose=0).history
     assert len(c["loss"]) == 3
+
+
+def test_evaluate_predict_and_validation_streams():
+    x, y = _data()
+    m = _model()
+    m.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    chunks = [(x[i:i + 16], y[i:i + 16]) for i in range(0, 64, 16)]
+    assert m.evaluate(iter(chunks)) == pytest.approx(m.evaluate(x, y), rel=1e-12)
+    np.testing.assert_allclose(m.predict(iter(c[0] for c in chunks)), m.predict(x), rtol=1e-12)
+    h = _model().fit(iter(chunks * 2), epochs=2, steps_per_epoch=2,
+                     validation_data=iter(chunks * 2), validation_steps=2, verbose=0).history
+    assert len(h["val_loss"]) == 2
+    h = _model().fit(iter(chunks), epochs=1, validation_data=(x, y), verbose=0).history
+    assert len(h["val_loss"]) == 1
+    with pytest.raises(ValueError, match="validation_split"):
+        _model().fit(iter(chunks), validation_split=0.2, verbose=0)

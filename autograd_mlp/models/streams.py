@@ -14,8 +14,10 @@ import math
 import numpy as np
 
 from ..callbacks import CallbackList, History, ProgbarLogger
+from ..engine import Value, enable_grad, no_grad
+from .steps import batch_loss, metric_value
 
-__all__ = ["is_stream", "fit_stream"]
+__all__ = ["is_sequence", "is_stream", "fit_stream", "evaluate_stream", "predict_stream"]
 
 
 def is_sequence(x):
@@ -39,7 +41,7 @@ def _epoch_items(stream, iterator, rng):
 
 
 def _batch(model, item, epoch, batch):
-    where = f"epoch {epoch + 1}, batch {batch + 1}"
+    where = f"epoch {epoch + 1}, batch {batch + 1}" if epoch >= 0 else f"batch {batch + 1}"
     if not isinstance(item, tuple) or len(item) not in (2, 3):
         raise TypeError(f"stream batch at {where}: expected (x, y) or (x, y, sample_weight), got {type(item).__name__}")
     try:
@@ -50,8 +52,66 @@ def _batch(model, item, epoch, batch):
     return x, y, w, n_out
 
 
-def fit_stream(model, stream, epochs, steps_per_epoch, initial_epoch, verbose, callbacks, rng=None):
+def _items(stream, steps, what):
+    """Up to ``steps`` batches of ``stream`` (all when None), with their index."""
+    items = _epoch_items(stream, None if is_sequence(stream) else iter(stream), None)
+    for batch in range(len(stream) if steps is None and is_sequence(stream) else (steps or 10**18)):
+        try:
+            yield batch, next(items)
+        except StopIteration:
+            if steps is not None:
+                raise ValueError(f"{what}: the stream was exhausted at batch {batch + 1}, before steps={steps}") from None
+            return
+
+
+def evaluate_stream(model, stream, steps=None, what="evaluate"):
+    """Mean loss and metrics over a stream's batches, weighted by rows (as ``evaluate`` on arrays)."""
+    seen, loss_sum, metric_fns, sums = 0, 0.0, None, []
+    was_training = getattr(model, "training", False)
+    model.eval()
+    try:
+        with enable_grad():
+            for batch, item in _items(stream, steps, what):
+                x, y, w, n_out = _batch(model, item, -1, batch)
+                if metric_fns is None:
+                    metric_fns = model._resolved_metrics(n_out)
+                    sums = [0.0] * len(metric_fns)
+                loss, pred = batch_loss(model, model.loss, x, y, w)
+                count = x.shape[0]
+                seen += count
+                loss_sum += float(loss.data if isinstance(loss, Value) else loss) * count
+                for i, (_, fn) in enumerate(metric_fns):
+                    sums[i] += metric_value(fn, y, pred) * count
+    finally:
+        model.train(was_training)
+    if seen == 0:
+        raise ValueError(f"{what}: the stream yielded no batch")
+    logs = {"loss": loss_sum / seen}
+    logs.update((name, t / seen) for (name, _), t in zip(metric_fns, sums))
+    return logs
+
+
+def predict_stream(model, stream, steps=None):
+    """The outputs for every batch of a stream (batches of x, or (x, ...) tuples), concatenated."""
+    parts = []
+    was_training = getattr(model, "training", False)
+    model.eval()
+    try:
+        with no_grad():
+            for batch, item in _items(stream, steps, "predict"):
+                x = model._check_x(item[0] if isinstance(item, tuple) else item)
+                out = model(x)
+                parts.append(np.asarray(getattr(out, "data", out)))
+    finally:
+        model.train(was_training)
+    return np.concatenate(parts, axis=0)
+
+
+def fit_stream(model, stream, epochs, steps_per_epoch, initial_epoch, verbose, callbacks, rng=None,
+               validation_data=None, validation_steps=None, validation_split=0.0):
     """Train ``model`` on ``stream`` (``steps_per_epoch`` batches per epoch, or until exhausted); the History."""
+    if validation_split:
+        raise ValueError("validation_split is not supported for a stream: give validation_data instead")
     if steps_per_epoch is None and is_sequence(stream):
         steps_per_epoch = len(stream)
     history = History()
@@ -99,6 +159,13 @@ def fit_stream(model, stream, epochs, steps_per_epoch, initial_epoch, verbose, c
             batch += 1
         if seen == 0:
             raise ValueError(f"the stream yielded no batch at epoch {epoch + 1}")
+        if validation_data is not None:
+            val = (evaluate_stream(model, validation_data, validation_steps, "validation")
+                   if is_stream(validation_data) else
+                   dict(zip(["loss"] + [n for n, _ in metric_fns],
+                            np.atleast_1d(model.evaluate(*validation_data, verbose=0)))))
+            model.train()
+            logs.update({f"val_{key}": value for key, value in val.items()})
         if hasattr(stream, "on_epoch_end"):
             stream.on_epoch_end()
         callback_list.on_epoch_end(epoch, logs)
