@@ -119,3 +119,24 @@ def test_evaluate_predict_and_validation_streams():
     assert len(h["val_loss"]) == 1
     with pytest.raises(ValueError, match="validation_split"):
         _model().fit(iter(chunks), validation_split=0.2, verbose=0)
+
+
+def test_memmap_fit_reads_batch_by_batch(tmp_path):
+    import tracemalloc
+
+    rows = 2_000_000
+    x = np.lib.format.open_memmap(tmp_path / "x.npy", mode="w+", dtype=np.float32, shape=(rows, 3))
+    y = np.lib.format.open_memmap(tmp_path / "y.npy", mode="w+", dtype=np.float32, shape=(rows, 1))
+    for i in range(0, rows, 500_000):
+        x[i:i + 500_000] = 1.0
+        y[i:i + 500_000] = 0.5
+    x.flush(); y.flush()
+    del x, y
+    xm = np.load(tmp_path / "x.npy", mmap_mode="r")
+    ym = np.load(tmp_path / "y.npy", mmap_mode="r")
+    m = _model()
+    tracemalloc.start()
+    h = m.fit(xm, ym, batch_size=50_000, epochs=1, verbose=0)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(h.history["loss"]) == 1 and peak < 40e6, peak

@@ -48,8 +48,8 @@ from . import arguments
 from .arguments import check_batch_size, check_verbose, row_slices
 from .checks import DataChecks
 from .saving import load_weights, save_model, save_weights
-from .steps import batch_loss, metric_value as _metric_value
-from .streams import evaluate_stream, fit_stream, is_stream, predict_stream
+from .steps import batch_loss, data_of as _data, metric_value as _metric_value
+from .streams import MemmapBatches, evaluate_stream, fit_stream, is_stream, predict_stream
 from .summary import print_summary
 from .weighting import check_sample_weight, class_weight_rows
 
@@ -263,7 +263,12 @@ class Model(DataChecks):
 
         Parameters
         ----------
-        x : array or list of lists, shape (rows, features)
+        x : array or list of lists, shape (rows, features); or a stream
+            A generator / iterable of ``(x, y[, sample_weight])`` batches, a
+            ``PyDataset`` (``keras.utils``), or a memory-mapped array: each
+            batch is checked just before use (a stream cannot be checked whole
+            first); a bad one raises naming epoch and batch, the weights as the
+            previous batch left them.  ``steps_per_epoch`` / ``validation_steps``.
             (rows, d1, d2, ...) when the first layer takes such cases (a
             ``Flatten``, or an ``Input`` of that shape).
         y : array or list of lists, shape (rows, outputs); (rows,) for one output
@@ -309,6 +314,8 @@ class Model(DataChecks):
                                         shuffle, initial_epoch, seed)
         batch_size, epochs, initial_epoch, verbose = (
             options.batch_size, options.epochs, options.initial_epoch, options.verbose)
+        if isinstance(x, np.memmap):  # read, cast and checked batch by batch, never whole
+            x = MemmapBatches(x, y, sample_weight, batch_size)
         if is_stream(x):  # a generator of batches: see models.streams (checked batch by batch)
             return fit_stream(self, x, epochs, steps_per_epoch, initial_epoch, verbose, options.callbacks,
                               _library_generator() if options.shuffle else None,
@@ -590,7 +597,3 @@ class Model(DataChecks):
     def load_weights(self, filepath):
         """Set the weights from a file of :meth:`save_weights` or :meth:`save`, checking every shape first."""
         load_weights(self, filepath)
-
-
-def _data(out):
-    return out.data if isinstance(out, Value) else out

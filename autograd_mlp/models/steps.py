@@ -79,3 +79,8 @@ def metric_value(fn, y_true, y_pred):
     if not np.all(np.isfinite(y_pred)):
         return math.nan
     return float(fn(y_true, y_pred))
+
+
+def data_of(out):
+    """The array of an output (a Value's data, or the array itself)."""
+    return out.data if isinstance(out, Value) else out

@@ -17,7 +17,7 @@ from ..callbacks import CallbackList, History, ProgbarLogger
 from ..engine import Value, enable_grad, no_grad
 from .steps import batch_loss, metric_value
 
-__all__ = ["is_sequence", "is_stream", "fit_stream", "evaluate_stream", "predict_stream"]
+__all__ = ["MemmapBatches", "is_sequence", "is_stream", "fit_stream", "evaluate_stream", "predict_stream"]
 
 
 def is_sequence(x):
@@ -30,6 +30,25 @@ def is_stream(x):
     """True for a generator, an iterator or a Sequence (not an array, a list, or a tuple of rows)."""
     return is_sequence(x) or (
         not isinstance(x, (np.ndarray, list, tuple, str, bytes)) and hasattr(x, "__next__"))
+
+
+class MemmapBatches:
+    """A memory-mapped array (``np.memmap``, ``np.load(mmap_mode="r")``) read as a Sequence of batches.
+
+    Each batch is read, cast and checked on its own, so memory holds one batch;
+    with ``shuffle`` the batches (not the rows) come in a new order each epoch.
+    """
+
+    def __init__(self, x, y, sample_weight, batch_size):
+        self.x, self.y, self.w, self.size = x, y, sample_weight, batch_size
+
+    def __len__(self):
+        return math.ceil(len(self.x) / self.size)
+
+    def __getitem__(self, i):
+        rows = slice(i * self.size, (i + 1) * self.size)
+        part = (np.asarray(self.x[rows]), np.asarray(self.y[rows]))
+        return part if self.w is None else part + (np.asarray(self.w[rows]),)
 
 
 def _epoch_items(stream, iterator, rng):
