@@ -28,6 +28,8 @@ from ._checks import flag, numeric_array, positive_int, real_number, whole_numbe
 from ._checks import rng as make_rng
 
 __all__ = [
+    "PyDataset",
+    "Sequence",
     "train_val_test_split",
     "Standardizer",
     "one_hot",
@@ -533,3 +535,28 @@ def spiral(n, classes=2, noise=0.1, turns=1.0, labels="column", seed=None):
     if labels == "one_hot":
         return x, one_hot(k, num_classes=classes)
     return x, k.astype(np.float64).reshape(n, 1)
+
+
+class PyDataset:
+    """A data set of batches, read by index (Keras' ``PyDataset``, formerly ``Sequence``).
+
+    Subclass it with ``__len__`` (the number of batches) and ``__getitem__(i)``
+    returning batch ``i`` as ``(x, y)`` or ``(x, y, sample_weight)``; ``fit``
+    visits the batches in a new random order every epoch when ``shuffle=True``
+    and calls :meth:`on_epoch_end` after each epoch.
+    """
+
+    def __init__(self, **kwargs):
+        pass
+
+    def __len__(self):
+        raise NotImplementedError("a PyDataset defines __len__: the number of batches")
+
+    def __getitem__(self, index):
+        raise NotImplementedError("a PyDataset defines __getitem__(index): batch index as (x, y)")
+
+    def on_epoch_end(self):
+        """Called after every epoch (to reshuffle or reload, for example)."""
+
+
+Sequence = PyDataset

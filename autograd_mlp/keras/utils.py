@@ -6,10 +6,10 @@ import random
 import numpy as np
 
 from .._checks import numeric_array
-from ..data import one_hot
+from ..data import PyDataset, Sequence, one_hot
 from ..nn.init import set_seed
 
-__all__ = ["plot_model", "to_categorical", "normalize", "set_random_seed"]
+__all__ = ["PyDataset", "Sequence", "plot_model", "to_categorical", "normalize", "set_random_seed"]
 
 
 def plot_model(*args, **kwargs):

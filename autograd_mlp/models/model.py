@@ -48,7 +48,8 @@ from . import arguments
 from .arguments import check_batch_size, check_verbose, row_slices
 from .checks import DataChecks
 from .saving import load_weights, save_model, save_weights
-from .steps import batch_loss
+from .steps import batch_loss, data_of as _data, metric_value as _metric_value
+from .streams import MemmapBatches, evaluate_stream, fit_stream, is_stream, predict_stream
 from .summary import print_summary
 from .weighting import check_sample_weight, class_weight_rows
 
@@ -257,12 +258,17 @@ class Model(DataChecks):
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, seed=None):
+            sample_weight=None, initial_epoch=0, seed=None, steps_per_epoch=None, validation_steps=None):
         """Train for ``epochs`` epochs and return the :class:`History` (Keras' arguments and order).
 
         Parameters
         ----------
-        x : array or list of lists, shape (rows, features)
+        x : array or list of lists, shape (rows, features); or a stream
+            A generator / iterable of ``(x, y[, sample_weight])`` batches, a
+            ``PyDataset`` (``keras.utils``), or a memory-mapped array: each
+            batch is checked just before use (a stream cannot be checked whole
+            first); a bad one raises naming epoch and batch, the weights as the
+            previous batch left them.  ``steps_per_epoch`` / ``validation_steps``.
             (rows, d1, d2, ...) when the first layer takes such cases (a
             ``Flatten``, or an ``Input`` of that shape).
         y : array or list of lists, shape (rows, outputs); (rows,) for one output
@@ -308,6 +314,12 @@ class Model(DataChecks):
                                         shuffle, initial_epoch, seed)
         batch_size, epochs, initial_epoch, verbose = (
             options.batch_size, options.epochs, options.initial_epoch, options.verbose)
+        if isinstance(x, np.memmap):  # read, cast and checked batch by batch, never whole
+            x = MemmapBatches(x, y, sample_weight, batch_size)
+        if is_stream(x):  # a generator of batches: see models.streams (checked batch by batch)
+            return fit_stream(self, x, epochs, steps_per_epoch, initial_epoch, verbose, options.callbacks,
+                              _library_generator() if options.shuffle else None,
+                              validation_data, validation_steps, options.validation_split)
         x, y, n_out = self._check_xy(x, y)
         weights = self._check_weights(x, y, n_out, sample_weight, class_weight)
         x, y, weights, validation = self._validation_rows(
@@ -480,7 +492,8 @@ class Model(DataChecks):
         logs.update((name, total / n) for (name, _), total in zip(metric_fns, metric_sums))
         return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None, return_dict=False,
+                 steps=None):
         """The loss (and metrics) on ``(x, y)`` in evaluation mode.
 
         Returns the loss alone when the model has no metrics, else
@@ -493,6 +506,8 @@ class Model(DataChecks):
         self._require_compiled("evaluate")
         chunk = check_batch_size(batch_size, default=INFERENCE_CHUNK)
         verbose = check_verbose(verbose)
+        if is_stream(x):  # batches checked one by one: see models.streams
+            return self._results(evaluate_stream(self, x, steps), return_dict)
         x, y, n_out = self._check_xy(x, y)
         weights = None if sample_weight is None else check_sample_weight(sample_weight, x.shape[0])
         metric_fns = self._resolved_metrics(n_out)
@@ -506,13 +521,15 @@ class Model(DataChecks):
             sys.stdout.write(format_logs(logs) + "\n")
         return self._results(logs, return_dict)
 
-    def predict(self, x, batch_size=None, verbose=0):
+    def predict(self, x, batch_size=None, verbose=0, steps=None):
         """The network's outputs for the rows of ``x``, as a numpy array (rows, outputs).
 
         Runs in evaluation mode (Dropout off) without recording a graph.
         """
         chunk = check_batch_size(batch_size, default=INFERENCE_CHUNK)
         check_verbose(verbose)
+        if is_stream(x):
+            return predict_stream(self, x, steps)
         x = self._check_x(x)
         was_training = getattr(self, "training", False)
         self.eval()
@@ -580,14 +597,3 @@ class Model(DataChecks):
     def load_weights(self, filepath):
         """Set the weights from a file of :meth:`save_weights` or :meth:`save`, checking every shape first."""
         load_weights(self, filepath)
-
-
-def _data(out):
-    return out.data if isinstance(out, Value) else out
-
-
-def _metric_value(fn, y_true, y_pred):
-    """A metric as a float; NaN when the predictions are not finite (the metric functions refuse NaN)."""
-    if not np.all(np.isfinite(y_pred)):
-        return math.nan
-    return float(fn(y_true, y_pred))

@@ -18,6 +18,8 @@ row.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..engine import Value
@@ -70,3 +72,15 @@ def batch_loss(model, loss_fn, x, y, weights=None):
             predictions[rows] = data
     terms.extend(weight_penalties(model))
     return _total(terms), predictions
+
+
+def metric_value(fn, y_true, y_pred):
+    """A metric as a float; NaN when the predictions are not finite (the metric functions refuse NaN)."""
+    if not np.all(np.isfinite(y_pred)):
+        return math.nan
+    return float(fn(y_true, y_pred))
+
+
+def data_of(out):
+    """The array of an output (a Value's data, or the array itself)."""
+    return out.data if isinstance(out, Value) else out
