@@ -332,13 +332,13 @@ class Value:
         """
         with gc_paused():
             adjoints = _backprop(self, grad, create_graph)
-        for node, g in adjoints:
+        for node, g in adjoints.items():
             if node.grad is None:
                 node.grad = g
             else:
                 node.grad = node.grad + g
         if not retain_graph:
-            for node, _ in adjoints:
+            for node in adjoints:
                 if node._op is not None:
                     node._op = _RELEASED
                     node._parents = ()
@@ -425,7 +425,7 @@ def _seed(root, grad):
 
 
 def _backprop(root, grad, create_graph):
-    """Run the backward pass; return ``[(node, adjoint)]`` for every node reached.
+    """Run the backward pass; return ``{node: adjoint}`` for every node reached.
 
     The adjoints of this pass are kept apart from ``.grad`` so that a second
     pass through a retained graph propagates only its own contributions.
@@ -441,64 +441,123 @@ def _backprop(root, grad, create_graph):
             "detached, or computed from constants only)"
         )
     seed = _seed(root, grad)
-    order = topological_order(root)
+    order = _interior_order(root)
     if create_graph:
         seed = Value._wrap_constant(seed) if not isinstance(grad, Value) else grad
         with _set_grad_enabled(True):
-            return _propagate(order, seed, create_graph=True)
-    return _propagate(order, seed, create_graph=False)
+            return _propagate(order, root, seed, create_graph=True)
+    return _propagate(order, root, seed, create_graph=False)
 
 
-def _propagate(order, seed, create_graph):
-    """Push adjoints from the last node of ``order`` (the root, seeded) back to every node it reaches."""
-    # Adjoints of this pass, keyed by node (identity hashing, as in topological_order).
-    pending = {order[-1]: seed}
-    take, peek = pending.pop, pending.get
-    reached = []
+def _interior_order(root):
+    """The nodes an operation made (no leaves) of the graph ending in ``root``, each after its parents.
+
+    The backward pass needs an order only for these: a leaf has no rule to
+    run, so its adjoint is complete once every other node is processed.
+    Leaving leaves out of the walk skips a set lookup per parameter and input.
+    """
+    if root._op is None:
+        return []
+    order = []
+    visited = {root}
+    stack = [(root, iter(root._parents))]
+    push, pop, emit, seen = stack.append, stack.pop, order.append, visited.add
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            # a released node (op _RELEASED, no parents) is kept: reaching it is an error
+            if parent._op is not None and parent not in visited:
+                seen(parent)
+                push((parent, iter(parent._parents)))
+                break
+        else:
+            pop()
+            emit(node)
+    return order
+
+
+def _propagate(order, root, seed, create_graph):
+    """Push adjoints from ``root`` (seeded) back through ``order``; return ``{node: adjoint}``.
+
+    ``order`` holds the interior nodes, each after its parents, so walking it
+    backwards processes a node only once all its consumers have added to its
+    adjoint.  The dictionary keyed by node (identity hashing, as in
+    :func:`topological_order`) ends up holding every reached node's adjoint.
+    """
+    adjoints = {root: seed}
+    get = adjoints.get
+    ndarray = np.ndarray
     for node in reversed(order):
-        g = take(node, None)
+        g = get(node)
         if g is None:
             continue
-        reached.append((node, g))
         op = node._op
-        if op is None:
-            continue
         if op is _RELEASED:
             raise RuntimeError(
                 "part of this graph was released by backward(retain_graph=False); "
                 "recompute the forward pass to differentiate again"
             )
         parents = node._parents
+        floats = op.floats
+        if floats is not None and type(g) is float and type(node.data) is float and not create_graph:
+            # The scalar path: a Python-float output of an operation with a
+            # rule on floats has Python-number inputs, and that rule computes
+            # the same expressions as the general rules (bit for bit) without
+            # their shape checks.  1/0 and overflow take the general path.
+            try:
+                if len(parents) == 2:
+                    x, y = parents
+                    gx, gy = floats(g, node.data, x.data, y.data)
+                    if x.requires_grad:
+                        previous = get(x)
+                        adjoints[x] = gx if previous is None else previous + gx
+                    if y.requires_grad:
+                        previous = get(y)
+                        adjoints[y] = gy if previous is None else previous + gy
+                    continue
+                if len(parents) == 1:
+                    x = parents[0]
+                    if x.requires_grad:
+                        gx = floats(g, node.data, x.data)[0]
+                        previous = get(x)
+                        adjoints[x] = gx if previous is None else previous + gx
+                    continue
+            except (ZeroDivisionError, OverflowError):
+                pass
         if create_graph:
             args, ans = parents, node
         else:
             args, ans = [p.data for p in parents], node.data
         ctx = node._ctx
-        # Most ops give one rule per input; fused ops with many inputs give
-        # one ``joint`` rule that returns all input gradients at once.
-        joint = op.joint(g, ans, args, *ctx) if op.joint is not None else None
-        for i, parent in enumerate(parents):
-            if not parent.requires_grad:
-                continue
-            if joint is not None:
-                gi = joint[i]
-            else:
+        if op.joint is not None:
+            # a fused op with many inputs: one rule returns every input's gradient
+            grads = op.joint(g, ans, args, *ctx)
+        else:
+            vjps = op.vjps
+            grads = []
+            for i, parent in enumerate(parents):
+                if not parent.requires_grad:
+                    grads.append(None)
+                    continue
                 try:
-                    gi = op.vjps[i](g, ans, *args, *ctx)
+                    grads.append(vjps[i](g, ans, *args, *ctx))
                 except (ZeroDivisionError, OverflowError):
                     # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
-                    gi = _in_numpy(op.vjps[i], g, ans, *args, *ctx)
-            previous = peek(parent)
+                    grads.append(_in_numpy(vjps[i], g, ans, *args, *ctx))
+        for parent, gi in zip(parents, grads):
+            if not parent.requires_grad:
+                continue
+            previous = get(parent)
             if previous is None:
                 # A rule may hand back its input adjoint itself (``+``) or a
                 # view of it; a leaf's .grad must own its memory, so that an
                 # in-place change to it cannot alter another node's gradient.
-                if type(gi) is np.ndarray and parent._op is None and (gi is g or gi.base is not None):
+                if type(gi) is ndarray and parent._op is None and (gi is g or gi.base is not None):
                     gi = gi.copy()
-                pending[parent] = gi
+                adjoints[parent] = gi
             else:
-                pending[parent] = previous + gi
-    return reached
+                adjoints[parent] = previous + gi
+    return adjoints
 
 
 def _in_numpy(rule, *args):
@@ -516,10 +575,10 @@ def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
     """
     single = isinstance(inputs, Value)
     inputs = [inputs] if single else list(inputs)
-    adjoints = {id(node): g for node, g in _backprop(outputs, grad_outputs, create_graph)}
+    adjoints = _backprop(outputs, grad_outputs, create_graph)
     result = []
     for x in inputs:
-        g = adjoints.get(id(x))
+        g = adjoints.get(x)
         if g is None:
             zero = 0.0 if type(x.data) is float else np.zeros_like(x.data)
             g = Value._wrap_constant(zero) if create_graph else zero

@@ -118,7 +118,8 @@ def _pow_vjp_y(g, z, x, y):
 
 
 # z = x + y        dz/dx = 1, dz/dy = 1
-ADD = Op("+", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(g, y))
+ADD = Op("+", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(g, y),
+         floats=lambda g, z, x, y: (g, g))
 _binary_operator(ADD, operator.add, "add", """x + y, elementwise with numpy broadcasting.
 
     dz/dx = 1, dz/dy = 1 (each gradient summed over the axes its input was broadcast along).
@@ -126,7 +127,8 @@ _binary_operator(ADD, operator.add, "add", """x + y, elementwise with numpy broa
     """)
 
 # z = x - y        dz/dx = 1, dz/dy = -1
-SUB = Op("-", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(-g, y))
+SUB = Op("-", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(-g, y),
+         floats=lambda g, z, x, y: (g, -g))
 _binary_operator(SUB, operator.sub, "sub", """x - y, elementwise with numpy broadcasting.
 
     dz/dx = 1, dz/dy = -1.
@@ -134,7 +136,8 @@ _binary_operator(SUB, operator.sub, "sub", """x - y, elementwise with numpy broa
     """)
 
 # z = x * y        dz/dx = y, dz/dy = x
-MUL = Op("*", lambda g, z, x, y: unbroadcast(g * y, x), lambda g, z, x, y: unbroadcast(g * x, y))
+MUL = Op("*", lambda g, z, x, y: unbroadcast(g * y, x), lambda g, z, x, y: unbroadcast(g * x, y),
+         floats=lambda g, z, x, y: (g * y, g * x))
 _binary_operator(MUL, operator.mul, "mul", """x * y, elementwise (not a matrix product: that is ``@``).
 
     dz/dx = y, dz/dy = x.
@@ -142,7 +145,8 @@ _binary_operator(MUL, operator.mul, "mul", """x * y, elementwise (not a matrix p
     """)
 
 # z = x / y        dz/dx = 1/y, dz/dy = -x/y² = -z/y
-DIV = Op("/", lambda g, z, x, y: unbroadcast(g / y, x), lambda g, z, x, y: unbroadcast(-g * z / y, y))
+DIV = Op("/", lambda g, z, x, y: unbroadcast(g / y, x), lambda g, z, x, y: unbroadcast(-g * z / y, y),
+         floats=lambda g, z, x, y: (g / y, -g * z / y))
 _binary_operator(DIV, operator.truediv, "truediv", """x / y, elementwise; x/0 is ±inf (0/0 nan) with numpy's warning.
 
     dz/dx = 1/y, dz/dy = -x/y².
@@ -158,7 +162,7 @@ _binary_operator(POW, _pow, "pow", """x ** y, elementwise; a negative base to a 
     """)
 
 # z = -x           dz/dx = -1
-NEG = Op("neg", lambda g, z, x: -g)
+NEG = Op("neg", lambda g, z, x: -g, floats=lambda g, z, x: (-g,))
 
 
 @installs("__neg__")

@@ -28,7 +28,7 @@ def _sigmoid_of(x):
 
 
 # z = e^x          dz/dx = z
-EXP = Op("exp", lambda g, z, x: g * z)
+EXP = Op("exp", lambda g, z, x: g * z, floats=lambda g, z, x: (g * z,))
 _exp = math_or_numpy(math.exp, np.exp)
 
 
@@ -43,7 +43,7 @@ def exp(x):
 
 
 # z = log x        dz/dx = 1/x
-LOG = Op("log", lambda g, z, x: g / x)
+LOG = Op("log", lambda g, z, x: g / x, floats=lambda g, z, x: (g / x,))
 
 
 @installs("log")
@@ -58,7 +58,7 @@ def log(x):
 
 
 # z = tanh x       dz/dx = 1 - z²
-TANH = Op("tanh", lambda g, z, x: g * (1 - z * z))
+TANH = Op("tanh", lambda g, z, x: g * (1 - z * z), floats=lambda g, z, x: (g * (1 - z * z),))
 _tanh = math_or_numpy(math.tanh, np.tanh)
 
 
@@ -75,7 +75,8 @@ def tanh(x):
 # z = σ(x)         dz/dx = z (1 - z) = σ(x) σ(-x)
 #                  (σ(-x) rather than 1 - z: for large x, 1 - z cancels to 0
 #                  while σ(-x) keeps every digit)
-SIGMOID = Op("sigmoid", lambda g, z, x: g * z * _sigmoid_of(-x))
+SIGMOID = Op("sigmoid", lambda g, z, x: g * z * _sigmoid_of(-x),
+             floats=lambda g, z, x: (g * z * numeric.sigmoid(-x),))
 
 
 @installs("sigmoid")
@@ -99,7 +100,7 @@ def _relu_mask(x):
 
 
 # z = max(0, x)    dz/dx = 1 where x > 0, else 0
-RELU = Op("relu", lambda g, z, x: g * _relu_mask(x))
+RELU = Op("relu", lambda g, z, x: g * _relu_mask(x), floats=lambda g, z, x: (g * (1.0 if x > 0 else 0.0),))
 
 
 @installs("relu")
@@ -128,7 +129,7 @@ def absolute(x):
 
 
 # z = √x           dz/dx = 1 / (2z)
-SQRT = Op("sqrt", lambda g, z, x: g / (2 * z))
+SQRT = Op("sqrt", lambda g, z, x: g / (2 * z), floats=lambda g, z, x: (g / (2 * z),))
 _sqrt = math_or_numpy(math.sqrt, np.sqrt)
 
 
