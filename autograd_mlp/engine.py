@@ -55,6 +55,9 @@ __all__ = [
 _state = grad_mode._state
 _off_regions = grad_mode._off_regions
 
+# Nodes are made without calling __init__ (no argument checks): one C call.
+_new = object.__new__
+
 _FLOAT_KINDS = "f"
 _NUMERIC_KINDS = "biuf"
 
@@ -134,7 +137,7 @@ class Value:
         Records the graph only when gradients are enabled and some parent needs
         them, so constant arithmetic and ``no_grad()`` blocks cost no graph.
         """
-        out = cls.__new__(cls)
+        out = _new(cls)
         out.data = data
         out.grad = None
         out.name = None
@@ -300,7 +303,7 @@ class Value:
 
     @staticmethod
     def _wrap_constant(data):
-        out = Value.__new__(Value)
+        out = _new(Value)
         out.data = data
         out.grad = None
         out.name = None
@@ -367,6 +370,7 @@ class _Released:
     """Stand-in op of nodes whose graph was released by ``backward(retain_graph=False)``."""
 
     name = "released"
+    floats = None  # so the backward pass reaches the check for it
 
 
 _RELEASED = _Released()
@@ -460,20 +464,38 @@ def _interior_order(root):
         return []
     order = []
     visited = {root}
-    stack = [(root, iter(root._parents))]
+    # The current node and the iterator over its parents are kept in locals;
+    # the stack holds the path above them (depth-first, so any depth works).
+    stack = []
     push, pop, emit, seen = stack.append, stack.pop, order.append, visited.add
-    while stack:
-        node, parents = stack[-1]
+    node, parents = root, iter(root._parents)
+    while True:
         for parent in parents:
             # a released node (op _RELEASED, no parents) is kept: reaching it is an error
             if parent._op is not None and parent not in visited:
                 seen(parent)
-                push((parent, iter(parent._parents)))
+                push((node, parents))
+                node, parents = parent, iter(parent._parents)
                 break
         else:
-            pop()
             emit(node)
-    return order
+            if not stack:
+                return order
+            node, parents = pop()
+
+
+def add_floats(g, z, x, y):
+    """The rule of z = x + y on Python floats (see ``Op``): dz/dx = dz/dy = 1.
+
+    Defined here so that the backward pass, which runs it for about half the
+    nodes of a scalar network, can recognise it and do its work inline.
+    """
+    return g, g
+
+
+def mul_floats(g, z, x, y):
+    """The rule of z = x · y on Python floats: (g·y, g·x); inlined by the backward pass too."""
+    return g * y, g * x
 
 
 def _propagate(order, root, seed, create_graph):
@@ -492,22 +514,23 @@ def _propagate(order, root, seed, create_graph):
         if g is None:
             continue
         op = node._op
-        if op is _RELEASED:
-            raise RuntimeError(
-                "part of this graph was released by backward(retain_graph=False); "
-                "recompute the forward pass to differentiate again"
-            )
         parents = node._parents
         floats = op.floats
-        if floats is not None and type(g) is float and type(node.data) is float and not create_graph:
+        if floats is not None and type(g) is float and type(node.data) is float:
             # The scalar path: a Python-float output of an operation with a
             # rule on floats has Python-number inputs, and that rule computes
             # the same expressions as the general rules (bit for bit) without
             # their shape checks.  1/0 and overflow take the general path.
+            # (Under create_graph the adjoint is a Value, never a float.)
             try:
                 if len(parents) == 2:
                     x, y = parents
-                    gx, gy = floats(g, node.data, x.data, y.data)
+                    if floats is add_floats:  # the two commonest rules, inlined
+                        gx = gy = g
+                    elif floats is mul_floats:
+                        gx, gy = g * y.data, g * x.data
+                    else:
+                        gx, gy = floats(g, node.data, x.data, y.data)
                     if x.requires_grad:
                         previous = get(x)
                         adjoints[x] = gx if previous is None else previous + gx
@@ -524,6 +547,11 @@ def _propagate(order, root, seed, create_graph):
                     continue
             except (ZeroDivisionError, OverflowError):
                 pass
+        if op is _RELEASED:
+            raise RuntimeError(
+                "part of this graph was released by backward(retain_graph=False); "
+                "recompute the forward pass to differentiate again"
+            )
         if create_graph:
             args, ans = parents, node
         else:

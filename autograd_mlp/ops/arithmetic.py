@@ -17,7 +17,7 @@ import operator
 
 import numpy as np
 
-from ..engine import Value
+from ..engine import Value, add_floats, mul_floats
 from . import numeric
 from .core import Op, installs, lift, operand, raw, scalar_fallback, shape_of, unbroadcast
 from .elementwise import where
@@ -119,7 +119,7 @@ def _pow_vjp_y(g, z, x, y):
 
 # z = x + y        dz/dx = 1, dz/dy = 1
 ADD = Op("+", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(g, y),
-         floats=lambda g, z, x, y: (g, g))
+         floats=add_floats)
 _binary_operator(ADD, operator.add, "add", """x + y, elementwise with numpy broadcasting.
 
     dz/dx = 1, dz/dy = 1 (each gradient summed over the axes its input was broadcast along).
@@ -137,7 +137,7 @@ _binary_operator(SUB, operator.sub, "sub", """x - y, elementwise with numpy broa
 
 # z = x * y        dz/dx = y, dz/dy = x
 MUL = Op("*", lambda g, z, x, y: unbroadcast(g * y, x), lambda g, z, x, y: unbroadcast(g * x, y),
-         floats=lambda g, z, x, y: (g * y, g * x))
+         floats=mul_floats)
 _binary_operator(MUL, operator.mul, "mul", """x * y, elementwise (not a matrix product: that is ``@``).
 
     dz/dx = y, dz/dy = x.
