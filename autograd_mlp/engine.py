@@ -35,6 +35,7 @@ Semantics, chosen to match PyTorch where the two agree with the course:
 from __future__ import annotations
 
 import numbers
+import operator
 
 import numpy as np
 
@@ -54,6 +55,8 @@ __all__ = [
 # Read by every operation (Value._from_op): bound here so each read is one global lookup.
 _state = grad_mode._state
 _off_regions = grad_mode._off_regions
+
+_data_of = operator.attrgetter("data")
 
 # Nodes are made without calling __init__ (no argument checks): one C call.
 _new = object.__new__
@@ -141,7 +144,7 @@ class Value:
         out.data = data
         out.grad = None
         out.name = None
-        if not _off_regions[0] or _state.grad_enabled:
+        if not _off_regions or _state.grad_enabled:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
@@ -555,23 +558,24 @@ def _propagate(order, root, seed, create_graph):
         if create_graph:
             args, ans = parents, node
         else:
-            args, ans = [p.data for p in parents], node.data
+            args, ans = tuple(map(_data_of, parents)), node.data
         ctx = node._ctx
         if op.joint is not None:
             # a fused op with many inputs: one rule returns every input's gradient
             grads = op.joint(g, ans, args, *ctx)
         else:
-            vjps = op.vjps
+            # one rule per input, each called only for an input that needs its gradient
+            call = (g, ans, *args, *ctx) if ctx else (g, ans, *args)
             grads = []
-            for i, parent in enumerate(parents):
+            for rule, parent in zip(op.vjps, parents):
                 if not parent.requires_grad:
                     grads.append(None)
                     continue
                 try:
-                    grads.append(vjps[i](g, ans, *args, *ctx))
+                    grads.append(rule(*call))
                 except (ZeroDivisionError, OverflowError):
                     # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
-                    grads.append(_in_numpy(vjps[i], g, ans, *args, *ctx))
+                    grads.append(_in_numpy(rule, *call))
         for parent, gi in zip(parents, grads):
             if not parent.requires_grad:
                 continue
