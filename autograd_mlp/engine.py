@@ -159,25 +159,31 @@ class Value:
         return out
 
     # ------------------------------------------------------------------ info
+    # Layers and losses read these on every call: an array's own attribute
+    # first, numpy's functions (several times slower) for everything else.
     @property
     def shape(self):
         """The data's shape, ``()`` for a scalar."""
-        return np.shape(self.data)
+        data = self.data
+        return data.shape if type(data) is np.ndarray else np.shape(data)
 
     @property
     def ndim(self):
         """The number of axes."""
-        return np.ndim(self.data)
+        data = self.data
+        return data.ndim if type(data) is np.ndarray else np.ndim(data)
 
     @property
     def size(self):
         """The number of elements."""
-        return int(np.size(self.data))
+        data = self.data
+        return data.size if type(data) is np.ndarray else int(np.size(data))
 
     @property
     def dtype(self):
         """The data's numpy dtype (float64 for a Python float)."""
-        return np.result_type(self.data)
+        data = self.data
+        return data.dtype if type(data) is np.ndarray else np.result_type(data)
 
     @property
     def op(self):
