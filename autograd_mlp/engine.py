@@ -40,7 +40,7 @@ import operator
 import numpy as np
 
 from . import grad_mode
-from .grad_mode import _set_grad_enabled, enable_grad, gc_paused, is_grad_enabled, no_grad
+from .grad_mode import _pause_gc, _resume_gc, _set_grad_enabled, enable_grad, gc_paused, is_grad_enabled, no_grad
 
 __all__ = [
     "Value",
@@ -342,8 +342,11 @@ class Value:
             Build the backward pass out of Values, so the gradients can be
             differentiated again.  ``.grad`` then holds Values.
         """
-        with gc_paused():
+        _pause_gc()  # gc_paused() without a context manager's cost, paid on every call
+        try:
             adjoints = _backprop(self, grad, create_graph)
+        finally:
+            _resume_gc()
         for node, g in adjoints.items():
             if node.grad is None:
                 node.grad = g
