@@ -528,12 +528,13 @@ def _propagate(order, root, seed, create_graph):
         op = node._op
         parents = node._parents
         floats = op.floats
-        if floats is not None and type(g) is float and type(node.data) is float:
+        if floats is not None and type(g) is float and type(node.data) is float and not create_graph:
             # The scalar path: a Python-float output of an operation with a
             # rule on floats has Python-number inputs, and that rule computes
             # the same expressions as the general rules (bit for bit) without
             # their shape checks.  1/0 and overflow take the general path.
-            # (Under create_graph the adjoint is a Value, never a float.)
+            # (Under create_graph a rule may hand back a plain float, e.g. a
+            # user's constant rule; the next rules must still see Values.)
             try:
                 if len(parents) == 2:
                     x, y = parents

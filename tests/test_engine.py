@@ -662,3 +662,19 @@ def test_backward_walk_keeps_the_topological_order_of_the_interior_nodes(picks):
         root = root + node
     expected = [id(n) for n in topological_order(root) if not n.is_leaf]
     assert [id(n) for n in _interior_order(root)] == expected  # ids: == on Values compares data
+
+
+def test_scalar_shortcut_is_not_taken_when_building_the_backward_graph():
+    # A user's rule may return a plain float under create_graph; the rules
+    # after it must still get Values, or the second derivative loses terms.
+    @ops.primitive
+    def double(x):
+        return 2.0 * x
+
+    double.defvjp(lambda g, z, x: 2.0)  # a constant gradient, a plain float
+    x = Value(3.0)
+    y = double(x * x)  # dy/dx = 2 · 2x = 12, d²y/dx² = 4
+    (dx,) = gradients(y, [x], create_graph=True)
+    assert dx.data == 12.0
+    (ddx,) = gradients(dx, [x])
+    assert ddx == 4.0
