@@ -300,7 +300,7 @@ def affine(x, w, b):
         x, w, b = lift(x), lift(w), lift(b)
     xd, wd, bd = x.data, w.data, b.data
     # attributes rather than np.ndim/np.size: a dense layer calls this every step
-    if type(xd) is not np.ndarray or xd.ndim == 0 or type(wd) is not np.ndarray or wd.ndim != 2:
+    if type(xd) is not np.ndarray or xd.ndim == 0 or (wd.ndim if type(wd) is np.ndarray else np.ndim(wd)) != 2:
         raise ValueError(f"affine() needs x with at least 1 dimension and a 2-D weight, got {x.shape} and {w.shape}")
     if xd.shape[-1] != wd.shape[0]:
         raise ValueError(
@@ -308,7 +308,11 @@ def affine(x, w, b):
             f"but the weight expects {wd.shape[0]} (shape {w.shape})"
         )
     z = xd @ wd
-    if (bd.ndim <= 1 and bd.size in (1, z.shape[-1])) if type(bd) is np.ndarray else np.ndim(bd) <= 1:
+    if type(bd) is np.ndarray:
+        fits = bd.ndim <= 1 and bd.size in (1, z.shape[-1])
+    else:  # a float, a numpy scalar or an ndarray subclass (a memmap)
+        fits = np.ndim(bd) <= 1 and np.size(bd) in (1, z.shape[-1])
+    if fits:
         z += bd  # in place: z is fresh, and this saves an allocation per call
     else:
         try:
