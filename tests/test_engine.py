@@ -646,24 +646,6 @@ def test_scalar_shortcut_is_taken_and_falls_back_on_division_by_zero():
     assert x.grad == math.inf and y.grad == -math.inf  # 0.5 from x / 2, then 1/0 and -(1·inf)/0
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 10**6), st.booleans()), min_size=1, max_size=60))
-def test_backward_walk_keeps_the_topological_order_of_the_interior_nodes(picks):
-    # The order in which adjoints are summed follows this walk, so keeping
-    # the order keeps every gradient's bits.
-    from autograd_mlp.engine import _interior_order
-
-    nodes = [Value(1.0), Value(2.0), Value(3.0)]
-    for i, add in picks:
-        a, b = nodes[i % len(nodes)], nodes[(i // 7) % len(nodes)]
-        nodes.append(a + b if add else a * b)
-    root = nodes[-1]
-    for node in nodes[3:-1]:
-        root = root + node
-    expected = [id(n) for n in topological_order(root) if not n.is_leaf]
-    assert [id(n) for n in _interior_order(root)] == expected  # ids: == on Values compares data
-
-
 def test_scalar_shortcut_is_not_taken_when_building_the_backward_graph():
     # A user's rule may return a plain float under create_graph; the rules
     # after it must still get Values, or the second derivative loses terms.
