@@ -37,7 +37,10 @@ import numbers
 import numpy as np
 
 from . import grad_mode
-from .grad_mode import _set_grad_enabled, enable_grad, gc_paused, is_grad_enabled, no_grad
+from .adjoints import RELEASED as _RELEASED
+from .adjoints import interior_order as _interior_order
+from .adjoints import propagate as _propagate
+from .grad_mode import _pause_gc, _resume_gc, _set_grad_enabled, enable_grad, is_grad_enabled, no_grad
 
 __all__ = [
     "Value",
@@ -52,6 +55,9 @@ __all__ = [
 # Read by every operation (Value._from_op): bound here so each read is one global lookup.
 _state = grad_mode._state
 _off_regions = grad_mode._off_regions
+
+# Nodes are made without calling __init__ (no argument checks): one C call.
+_new = object.__new__
 
 _FLOAT_KINDS = "f"
 _NUMERIC_KINDS = "biuf"
@@ -131,11 +137,11 @@ class Value:
         Records the graph only when gradients are enabled and some parent needs
         them, so constant arithmetic and ``no_grad()`` blocks cost no graph.
         """
-        out = cls.__new__(cls)
+        out = _new(cls)
         out.data = data
         out.grad = None
         out.name = None
-        if not _off_regions[0] or _state.grad_enabled:
+        if not _off_regions or _state.grad_enabled:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
@@ -150,25 +156,31 @@ class Value:
         return out
 
     # ------------------------------------------------------------------ info
+    # Layers and losses read these on every call: an array's own attribute
+    # first, numpy's functions (several times slower) for everything else.
     @property
     def shape(self):
         """The data's shape, ``()`` for a scalar."""
-        return np.shape(self.data)
+        data = self.data
+        return data.shape if type(data) is np.ndarray else np.shape(data)
 
     @property
     def ndim(self):
         """The number of axes."""
-        return np.ndim(self.data)
+        data = self.data
+        return data.ndim if type(data) is np.ndarray else np.ndim(data)
 
     @property
     def size(self):
         """The number of elements."""
-        return int(np.size(self.data))
+        data = self.data
+        return data.size if type(data) is np.ndarray else int(np.size(data))
 
     @property
     def dtype(self):
         """The data's numpy dtype (float64 for a Python float)."""
-        return np.result_type(self.data)
+        data = self.data
+        return data.dtype if type(data) is np.ndarray else np.result_type(data)
 
     @property
     def op(self):
@@ -300,7 +312,7 @@ class Value:
 
     @staticmethod
     def _wrap_constant(data):
-        out = Value.__new__(Value)
+        out = _new(Value)
         out.data = data
         out.grad = None
         out.name = None
@@ -330,15 +342,18 @@ class Value:
             Build the backward pass out of Values, so the gradients can be
             differentiated again.  ``.grad`` then holds Values.
         """
-        with gc_paused():
+        _pause_gc()  # gc_paused() without a context manager's cost, paid on every call
+        try:
             adjoints = _backprop(self, grad, create_graph)
-        for node, g in adjoints:
+        finally:
+            _resume_gc()
+        for node, g in adjoints.items():
             if node.grad is None:
                 node.grad = g
             else:
                 node.grad = node.grad + g
         if not retain_graph:
-            for node, _ in adjoints:
+            for node in adjoints:
                 if node._op is not None:
                     node._op = _RELEASED
                     node._parents = ()
@@ -361,15 +376,6 @@ def _format(x, precision=4):
         return f"{float(np.asarray(_raw(x)).reshape(())):.{precision}f}" if not isinstance(x, Value) else repr(x)
     arr = np.asarray(_raw(x))
     return np.array2string(arr, precision=precision, threshold=20, edgeitems=3, separator=", ").replace("\n", "")
-
-
-class _Released:
-    """Stand-in op of nodes whose graph was released by ``backward(retain_graph=False)``."""
-
-    name = "released"
-
-
-_RELEASED = _Released()
 
 
 def topological_order(root):
@@ -425,7 +431,7 @@ def _seed(root, grad):
 
 
 def _backprop(root, grad, create_graph):
-    """Run the backward pass; return ``[(node, adjoint)]`` for every node reached.
+    """Run the backward pass; return ``{node: adjoint}`` for every node reached.
 
     The adjoints of this pass are kept apart from ``.grad`` so that a second
     pass through a retained graph propagates only its own contributions.
@@ -441,70 +447,12 @@ def _backprop(root, grad, create_graph):
             "detached, or computed from constants only)"
         )
     seed = _seed(root, grad)
-    order = topological_order(root)
+    order = _interior_order(root)
     if create_graph:
         seed = Value._wrap_constant(seed) if not isinstance(grad, Value) else grad
         with _set_grad_enabled(True):
-            return _propagate(order, seed, create_graph=True)
-    return _propagate(order, seed, create_graph=False)
-
-
-def _propagate(order, seed, create_graph):
-    """Push adjoints from the last node of ``order`` (the root, seeded) back to every node it reaches."""
-    # Adjoints of this pass, keyed by node (identity hashing, as in topological_order).
-    pending = {order[-1]: seed}
-    take, peek = pending.pop, pending.get
-    reached = []
-    for node in reversed(order):
-        g = take(node, None)
-        if g is None:
-            continue
-        reached.append((node, g))
-        op = node._op
-        if op is None:
-            continue
-        if op is _RELEASED:
-            raise RuntimeError(
-                "part of this graph was released by backward(retain_graph=False); "
-                "recompute the forward pass to differentiate again"
-            )
-        parents = node._parents
-        if create_graph:
-            args, ans = parents, node
-        else:
-            args, ans = [p.data for p in parents], node.data
-        ctx = node._ctx
-        # Most ops give one rule per input; fused ops with many inputs give
-        # one ``joint`` rule that returns all input gradients at once.
-        joint = op.joint(g, ans, args, *ctx) if op.joint is not None else None
-        for i, parent in enumerate(parents):
-            if not parent.requires_grad:
-                continue
-            if joint is not None:
-                gi = joint[i]
-            else:
-                try:
-                    gi = op.vjps[i](g, ans, *args, *ctx)
-                except (ZeroDivisionError, OverflowError):
-                    # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
-                    gi = _in_numpy(op.vjps[i], g, ans, *args, *ctx)
-            previous = peek(parent)
-            if previous is None:
-                # A rule may hand back its input adjoint itself (``+``) or a
-                # view of it; a leaf's .grad must own its memory, so that an
-                # in-place change to it cannot alter another node's gradient.
-                if type(gi) is np.ndarray and parent._op is None and (gi is g or gi.base is not None):
-                    gi = gi.copy()
-                pending[parent] = gi
-            else:
-                pending[parent] = previous + gi
-    return reached
-
-
-def _in_numpy(rule, *args):
-    """``rule(*args)`` with Python floats as numpy float64 (inf/nan and a warning instead of an exception)."""
-    out = rule(*(np.float64(a) if type(a) is float else a for a in args))
-    return float(out) if isinstance(out, np.generic) else out
+            return _propagate(order, root, seed, create_graph=True)
+    return _propagate(order, root, seed, create_graph=False)
 
 
 def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
@@ -516,10 +464,10 @@ def gradients(outputs, inputs, grad_outputs=None, create_graph=False):
     """
     single = isinstance(inputs, Value)
     inputs = [inputs] if single else list(inputs)
-    adjoints = {id(node): g for node, g in _backprop(outputs, grad_outputs, create_graph)}
+    adjoints = _backprop(outputs, grad_outputs, create_graph)
     result = []
     for x in inputs:
-        g = adjoints.get(id(x))
+        g = adjoints.get(x)
         if g is None:
             zero = 0.0 if type(x.data) is float else np.zeros_like(x.data)
             g = Value._wrap_constant(zero) if create_graph else zero

@@ -32,13 +32,13 @@ class _ThreadState(threading.local):
 
 _state = _ThreadState()
 
-# How many no_grad() regions are open in all threads together.  While it is
-# 0, every thread records the graph, so an operation reads this plain global
-# instead of its thread's state (a thread-local lookup on every operation is
-# what the scalar networks would pay for otherwise).  A thread whose mode is
-# off is always inside such a region, so the shortcut is never wrong.
-_off_regions = [0]  # a list, so the engine can bind it once and read _off_regions[0]
-_off_regions_lock = threading.Lock()
+# One entry per no_grad() region open in any thread.  While the list is
+# empty, every thread records the graph, so an operation tests this plain
+# global instead of its thread's state (a thread-local lookup on every
+# operation is what the scalar networks would pay for otherwise).  A thread
+# whose mode is off is always inside such a region, so the shortcut is never
+# wrong.  list.append and list.pop are atomic, so no lock is needed.
+_off_regions = []
 
 
 def is_grad_enabled() -> bool:
@@ -61,8 +61,7 @@ class _set_grad_enabled(contextlib.ContextDecorator):
 
     def __enter__(self):
         if not self.mode:
-            with _off_regions_lock:
-                _off_regions[0] += 1
+            _off_regions.append(None)  # before the mode goes off (see _off_regions)
         state = _state
         self._previous.append(state.grad_enabled)
         state.grad_enabled = self.mode
@@ -71,8 +70,7 @@ class _set_grad_enabled(contextlib.ContextDecorator):
     def __exit__(self, *exc):
         _state.grad_enabled = self._previous.pop()
         if not self.mode:
-            with _off_regions_lock:
-                _off_regions[0] -= 1
+            _off_regions.pop()  # after the mode is restored
         return False
 
 
@@ -81,6 +79,29 @@ class _set_grad_enabled(contextlib.ContextDecorator):
 _gc_lock = threading.Lock()
 _gc_pausers = 0
 _gc_was_enabled = False
+
+
+def _pause_gc():
+    """Enter a paused region (see :class:`gc_paused`); pair with :func:`_resume_gc`.
+
+    Plain functions, for the backward pass that pauses on every call: cheaper
+    than entering a context manager.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+
+
+def _resume_gc():
+    """Leave a paused region; the last thread out restores the collector."""
+    global _gc_pausers
+    with _gc_lock:
+        _gc_pausers -= 1
+        if _gc_pausers == 0 and _gc_was_enabled:
+            gc.enable()
 
 
 class gc_paused:
@@ -97,20 +118,11 @@ class gc_paused:
     __slots__ = ()
 
     def __enter__(self):
-        global _gc_pausers, _gc_was_enabled
-        with _gc_lock:
-            if _gc_pausers == 0:
-                _gc_was_enabled = gc.isenabled()
-                gc.disable()
-            _gc_pausers += 1
+        _pause_gc()
         return self
 
     def __exit__(self, *exc):
-        global _gc_pausers
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
+        _resume_gc()
         return False
 
 

@@ -546,3 +546,117 @@ def test_nested_grad_sees_a_variable_captured_from_the_outer_function():
     with pytest.raises(ZeroDivisionError):
         grad(lambda a: grad(lambda b: 1 / 0)(1.0))(1.0)
     assert type(grad(lambda a: a * a)(3.0)) is float
+
+
+# ------------------------------------------------- the scalar shortcut of the backward pass
+def _all_ops():
+    from autograd_mlp.ops import arithmetic, elementwise
+
+    return [op for module in (arithmetic, elementwise) for op in vars(module).values()
+            if isinstance(op, ops.Op) and op.floats is not None]
+
+
+_UNARY = ["neg", "exp", "log", "tanh", "sigmoid", "relu", "sqrt"]
+_BINARY = ["+", "-", "*", "/", "r+", "r-", "r*", "r/"]
+
+
+def _scalar_graph(seed_values, program):
+    """A random graph of scalar operations over three leaves (some reused, some constants)."""
+    leaves = [Value(v) for v in seed_values]
+    nodes = list(leaves)
+    for kind, i, j, const in program:
+        x, y = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        with np.errstate(all="ignore"):
+            if kind == "neg":
+                z = -x
+            elif kind in ("exp", "log", "tanh", "sigmoid", "relu", "sqrt"):
+                z = getattr(x, kind)()
+            elif kind == "+":
+                z = x + y
+            elif kind == "-":
+                z = x - y
+            elif kind == "*":
+                z = x * y
+            elif kind == "/":
+                z = x / y
+            elif kind == "r+":
+                z = const + x
+            elif kind == "r-":
+                z = const - x
+            elif kind == "r*":
+                z = x * const
+            else:
+                z = const / x
+        nodes.append(z)
+    total = nodes[-1]
+    for node in nodes[len(leaves):-1]:
+        total = total + node  # every node reaches the root, most through several paths
+    return leaves, nodes, total
+
+
+def _bits(x):
+    return float(x).hex() if type(x) is float else repr(x)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed_values=st.lists(st.sampled_from([0.0, -0.0, 1.0, -2.5, 0.3, 3.0, 1e-300, 700.0]) | st.floats(-5, 5),
+                         min_size=3, max_size=3),
+    program=st.lists(st.tuples(st.sampled_from(_UNARY + _BINARY), st.integers(0, 30), st.integers(0, 30),
+                               st.sampled_from([0.0, 2, 0.5, -1.0])), min_size=1, max_size=12),
+)
+def test_scalar_shortcut_gives_the_general_rules_results_bit_for_bit(seed_values, program):
+    # every reached node's gradient, with the shortcut and then with the rules alone
+    with np.errstate(all="ignore"):
+        leaves, nodes, total = _scalar_graph(seed_values, program)
+        total.backward()
+        fast = [(_bits(n.grad), type(n.grad)) for n in nodes]
+        for n in nodes:
+            n.grad = None
+        saved = [(op, op.floats) for op in _all_ops()]
+        try:
+            for op, _ in saved:
+                op.floats = None
+            total.backward()
+        finally:
+            for op, rule in saved:
+                op.floats = rule
+        general = [(_bits(n.grad), type(n.grad)) for n in nodes]
+    assert fast == general
+
+
+def test_scalar_shortcut_is_taken_and_falls_back_on_division_by_zero():
+    calls = []
+    op = next(op for op in _all_ops() if op.name == "/")
+    original = op.floats
+
+    def spy(*args):
+        calls.append(args)
+        return original(*args)
+
+    op.floats = spy
+    try:
+        x, y = Value(3.0), Value(0.0)
+        with np.errstate(all="ignore"):
+            (x / 2.0).backward()
+            (x / y).backward()  # 1/0 in the shortcut: the rules redo it in numpy
+    finally:
+        op.floats = original
+    assert len(calls) == 2
+    assert x.grad == math.inf and y.grad == -math.inf  # 0.5 from x / 2, then 1/0 and -(1·inf)/0
+
+
+def test_scalar_shortcut_is_not_taken_when_building_the_backward_graph():
+    # A user's rule may return a plain float under create_graph; the rules
+    # after it must still get Values, or the second derivative loses terms.
+    @ops.primitive
+    def double(x):
+        return 2.0 * x
+
+    double.defvjp(lambda g, z, x: 2.0)  # a constant gradient, a plain float
+    x = Value(3.0)
+    y = double(x * x)  # dy/dx = 2 · 2x = 12, d²y/dx² = 4
+    (dx,) = gradients(y, [x], create_graph=True)
+    assert dx.data == 12.0
+    (ddx,) = gradients(dx, [x])
+    assert ddx == 4.0

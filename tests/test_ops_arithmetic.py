@@ -167,3 +167,18 @@ def test_scalar_negative_base_to_a_fractional_power_is_nan_like_numpy():
     x = Value(-2.0)
     (x**3).backward()
     assert x.grad == 12.0
+
+
+def test_affine_accepts_parameters_held_in_array_subclasses():
+    # a parameter loaded from a read-only memmap keeps that array type as its data
+    class Mapped(np.ndarray):
+        pass
+
+    x = Value(np.arange(6.0).reshape(3, 2))
+    w, b = Value(np.ones((2, 4))), Value(np.full(4, 0.5))
+    expected = ops.affine(x, w, b).data
+    w.data, b.data = w.data.view(Mapped), b.data.view(Mapped)
+    np.testing.assert_array_equal(ops.affine(x, w, b).data, expected)
+    b.data = np.ones(3).view(Mapped)
+    with pytest.raises(ValueError, match="cannot add a bias of shape"):
+        ops.affine(x, w, b)

@@ -183,3 +183,27 @@ def test_where_accepts_a_value_condition_and_names_shapes_on_error():
     np.testing.assert_array_equal(x.grad, [1.0, 0.0, 1.0])
     with pytest.raises(ValueError, match=r"\(2,\).*\(3,\)"):
         where(np.array([True, False]), x, 1.0)
+
+
+# ------------------------------------- the array shortcuts of the tanh and sigmoid rules
+@settings(max_examples=60, deadline=None)
+@given(
+    dtype=st.sampled_from([np.float64, np.float32]),
+    shape=shapes(min_dims=1),
+    data=st.data(),
+)
+def test_tanh_and_sigmoid_rules_on_arrays_give_the_plain_expressions_bit_for_bit(dtype, shape, data):
+    from autograd_mlp.ops import elementwise, numeric
+
+    wide = st.floats(-800, 800, width=32) | st.sampled_from([0.0, -0.0, np.inf, -np.inf, np.nan])
+    x = data.draw(hnp.arrays(dtype, shape, elements=wide))
+    g = data.draw(hnp.arrays(dtype, shape, elements=st.floats(-3, 3, width=32)))
+
+    def same(a, b):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+    with np.errstate(all="ignore"):
+        z = numeric.sigmoid(x)
+        assert same(elementwise.SIGMOID.vjps[0](g, z, x), g * z * numeric.sigmoid(-x))
+        z = np.tanh(x)
+        assert same(elementwise.TANH.vjps[0](g, z, x), g * (1 - z * z))

@@ -17,6 +17,7 @@ import operator
 
 import numpy as np
 
+from ..adjoints import add_floats, mul_floats
 from ..engine import Value
 from . import numeric
 from .core import Op, installs, lift, operand, raw, scalar_fallback, shape_of, unbroadcast
@@ -118,7 +119,8 @@ def _pow_vjp_y(g, z, x, y):
 
 
 # z = x + y        dz/dx = 1, dz/dy = 1
-ADD = Op("+", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(g, y))
+ADD = Op("+", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(g, y),
+         floats=add_floats)
 _binary_operator(ADD, operator.add, "add", """x + y, elementwise with numpy broadcasting.
 
     dz/dx = 1, dz/dy = 1 (each gradient summed over the axes its input was broadcast along).
@@ -126,7 +128,8 @@ _binary_operator(ADD, operator.add, "add", """x + y, elementwise with numpy broa
     """)
 
 # z = x - y        dz/dx = 1, dz/dy = -1
-SUB = Op("-", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(-g, y))
+SUB = Op("-", lambda g, z, x, y: unbroadcast(g, x), lambda g, z, x, y: unbroadcast(-g, y),
+         floats=lambda g, z, x, y: (g, -g))
 _binary_operator(SUB, operator.sub, "sub", """x - y, elementwise with numpy broadcasting.
 
     dz/dx = 1, dz/dy = -1.
@@ -134,7 +137,8 @@ _binary_operator(SUB, operator.sub, "sub", """x - y, elementwise with numpy broa
     """)
 
 # z = x * y        dz/dx = y, dz/dy = x
-MUL = Op("*", lambda g, z, x, y: unbroadcast(g * y, x), lambda g, z, x, y: unbroadcast(g * x, y))
+MUL = Op("*", lambda g, z, x, y: unbroadcast(g * y, x), lambda g, z, x, y: unbroadcast(g * x, y),
+         floats=mul_floats)
 _binary_operator(MUL, operator.mul, "mul", """x * y, elementwise (not a matrix product: that is ``@``).
 
     dz/dx = y, dz/dy = x.
@@ -142,7 +146,8 @@ _binary_operator(MUL, operator.mul, "mul", """x * y, elementwise (not a matrix p
     """)
 
 # z = x / y        dz/dx = 1/y, dz/dy = -x/y² = -z/y
-DIV = Op("/", lambda g, z, x, y: unbroadcast(g / y, x), lambda g, z, x, y: unbroadcast(-g * z / y, y))
+DIV = Op("/", lambda g, z, x, y: unbroadcast(g / y, x), lambda g, z, x, y: unbroadcast(-g * z / y, y),
+         floats=lambda g, z, x, y: (g / y, -g * z / y))
 _binary_operator(DIV, operator.truediv, "truediv", """x / y, elementwise; x/0 is ±inf (0/0 nan) with numpy's warning.
 
     dz/dx = 1/y, dz/dy = -x/y².
@@ -158,7 +163,7 @@ _binary_operator(POW, _pow, "pow", """x ** y, elementwise; a negative base to a 
     """)
 
 # z = -x           dz/dx = -1
-NEG = Op("neg", lambda g, z, x: -g)
+NEG = Op("neg", lambda g, z, x: -g, floats=lambda g, z, x: (-g,))
 
 
 @installs("__neg__")
@@ -295,7 +300,8 @@ def affine(x, w, b):
     if type(x) is not Value or type(w) is not Value or type(b) is not Value:
         x, w, b = lift(x), lift(w), lift(b)
     xd, wd, bd = x.data, w.data, b.data
-    if type(xd) is not np.ndarray or xd.ndim == 0 or np.ndim(wd) != 2:
+    # attributes rather than np.ndim/np.size: a dense layer calls this every step
+    if type(xd) is not np.ndarray or xd.ndim == 0 or (wd.ndim if type(wd) is np.ndarray else np.ndim(wd)) != 2:
         raise ValueError(f"affine() needs x with at least 1 dimension and a 2-D weight, got {x.shape} and {w.shape}")
     if xd.shape[-1] != wd.shape[0]:
         raise ValueError(
@@ -303,7 +309,11 @@ def affine(x, w, b):
             f"but the weight expects {wd.shape[0]} (shape {w.shape})"
         )
     z = xd @ wd
-    if np.ndim(bd) <= 1 and np.size(bd) in (1, z.shape[-1]):
+    if type(bd) is np.ndarray:
+        fits = bd.ndim <= 1 and bd.size in (1, z.shape[-1])
+    else:  # a float, a numpy scalar or an ndarray subclass (a memmap)
+        fits = np.ndim(bd) <= 1 and np.size(bd) in (1, z.shape[-1])
+    if fits:
         z += bd  # in place: z is fresh, and this saves an allocation per call
     else:
         try:

@@ -31,16 +31,27 @@ class Op:
     ``Op("square", lambda g, z, x: g * 2 * x)`` is the rule of z = x².  Fused
     ops with many inputs may give one ``joint(g, z, inputs, *context)`` rule
     instead, returning every input's gradient at once (shared work done once).
+
+    ``floats(g, z, *inputs)`` is an optional shortcut for one- and two-input
+    operations without context: the backward pass calls it instead of the
+    rules when the output and its adjoint are Python floats (then so are the
+    inputs, or plain numbers), and it returns a tuple with every input's
+    gradient.  It must compute the same expressions as the rules do on
+    floats, so both paths give the same numbers bit for bit; it skips their
+    shape handling (``unbroadcast``) and their calls one input at a time.
+    A ZeroDivisionError or OverflowError in it sends the node to the rules.
+
     :meth:`record` makes the result node of the op; most users want the
     checked :func:`autograd_mlp.primitive` instead.
     """
 
-    __slots__ = ("name", "vjps", "joint")
+    __slots__ = ("name", "vjps", "joint", "floats")
 
-    def __init__(self, name, *vjps, joint=None):
+    def __init__(self, name, *vjps, joint=None, floats=None):
         self.name = name
         self.vjps = vjps
         self.joint = joint
+        self.floats = floats
 
     def record(self, data, inputs, ctx=()):
         """The Value holding ``data``, computed by this op from the Values ``inputs``.

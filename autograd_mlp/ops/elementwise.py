@@ -28,7 +28,7 @@ def _sigmoid_of(x):
 
 
 # z = e^x          dz/dx = z
-EXP = Op("exp", lambda g, z, x: g * z)
+EXP = Op("exp", lambda g, z, x: g * z, floats=lambda g, z, x: (g * z,))
 _exp = math_or_numpy(math.exp, np.exp)
 
 
@@ -43,7 +43,7 @@ def exp(x):
 
 
 # z = log x        dz/dx = 1/x
-LOG = Op("log", lambda g, z, x: g / x)
+LOG = Op("log", lambda g, z, x: g / x, floats=lambda g, z, x: (g / x,))
 
 
 @installs("log")
@@ -58,7 +58,16 @@ def log(x):
 
 
 # z = tanh x       dz/dx = 1 - z²
-TANH = Op("tanh", lambda g, z, x: g * (1 - z * z))
+def _tanh_vjp(g, z, x):
+    """g (1 - z²); for arrays of one shape and dtype in a single fresh buffer (the same numbers)."""
+    if type(g) is np.ndarray and type(z) is np.ndarray and g.shape == z.shape and g.dtype == z.dtype:
+        out = z * z
+        np.subtract(1, out, out=out)
+        return np.multiply(g, out, out=out)
+    return g * (1 - z * z)
+
+
+TANH = Op("tanh", _tanh_vjp, floats=lambda g, z, x: (g * (1 - z * z),))
 _tanh = math_or_numpy(math.tanh, np.tanh)
 
 
@@ -75,7 +84,25 @@ def tanh(x):
 # z = σ(x)         dz/dx = z (1 - z) = σ(x) σ(-x)
 #                  (σ(-x) rather than 1 - z: for large x, 1 - z cancels to 0
 #                  while σ(-x) keeps every digit)
-SIGMOID = Op("sigmoid", lambda g, z, x: g * z * _sigmoid_of(-x))
+def _sigmoid_vjp(g, z, x):
+    """g z σ(-x); for arrays of one shape and dtype without the temporaries of -x and of the product.
+
+    σ(-x) is computed as numeric.sigmoid computes it, 1 / (1 + e^(-(-x))),
+    and -(-x) is x bit for bit, so the numbers are the same.
+    """
+    if (type(g) is np.ndarray and type(z) is np.ndarray and type(x) is np.ndarray and x.ndim
+            and g.shape == z.shape == x.shape and g.dtype == z.dtype == x.dtype):
+        with np.errstate(over="ignore"):
+            s = np.exp(x)
+        s += 1.0
+        np.reciprocal(s, out=s)
+        out = g * z
+        return np.multiply(out, s, out=out)
+    return g * z * _sigmoid_of(-x)
+
+
+SIGMOID = Op("sigmoid", _sigmoid_vjp,
+             floats=lambda g, z, x: (g * z * numeric.sigmoid(-x),))
 
 
 @installs("sigmoid")
@@ -99,7 +126,7 @@ def _relu_mask(x):
 
 
 # z = max(0, x)    dz/dx = 1 where x > 0, else 0
-RELU = Op("relu", lambda g, z, x: g * _relu_mask(x))
+RELU = Op("relu", lambda g, z, x: g * _relu_mask(x), floats=lambda g, z, x: (g * (1.0 if x > 0 else 0.0),))
 
 
 @installs("relu")
@@ -128,7 +155,7 @@ def absolute(x):
 
 
 # z = √x           dz/dx = 1 / (2z)
-SQRT = Op("sqrt", lambda g, z, x: g / (2 * z))
+SQRT = Op("sqrt", lambda g, z, x: g / (2 * z), floats=lambda g, z, x: (g / (2 * z),))
 _sqrt = math_or_numpy(math.sqrt, np.sqrt)
 
 

@@ -1,0 +1,172 @@
+"""The inner loop of reverse mode: which nodes to visit, in what order, and how adjoints flow.
+
+:meth:`autograd_mlp.engine.Value.backward` checks its arguments and seeds the
+root; this module walks the graph (:func:`interior_order`) and pushes the
+adjoints back through it (:func:`propagate`), calling each operation's rules.
+The rules on Python floats of ``+`` and ``*`` are defined here
+(:func:`add_floats`, :func:`mul_floats`) so the pass can recognise them and do
+their work inline: they are most of the nodes of a scalar network.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+__all__ = ["interior_order", "propagate", "add_floats", "mul_floats", "RELEASED"]
+
+_data_of = operator.attrgetter("data")
+
+
+class _Released:
+    """Stand-in op of nodes whose graph was released by ``backward(retain_graph=False)``."""
+
+    name = "released"
+    floats = None  # so the backward pass reaches the check for it
+
+
+RELEASED = _Released()
+
+
+def interior_order(root):
+    """The nodes an operation made (no leaves) of the graph ending in ``root``, each after its parents.
+
+    The backward pass needs an order only for these: a leaf has no rule to
+    run, so its adjoint is complete once every other node is processed.
+    Leaving leaves out of the walk skips a set lookup per parameter and input.
+    """
+    if root._op is None:
+        return []
+    order = []
+    visited = {root}
+    # The current node and the iterator over its parents are kept in locals;
+    # the stack holds the path above them (depth-first, so any depth works).
+    stack = []
+    push, pop, emit, seen = stack.append, stack.pop, order.append, visited.add
+    node, parents = root, iter(root._parents)
+    while True:
+        for parent in parents:
+            # a released node (op RELEASED, no parents) is kept: reaching it is an error
+            if parent._op is not None and parent not in visited:
+                seen(parent)
+                push((node, parents))
+                node, parents = parent, iter(parent._parents)
+                break
+        else:
+            emit(node)
+            if not stack:
+                return order
+            node, parents = pop()
+
+
+def add_floats(g, z, x, y):
+    """The rule of z = x + y on Python floats (see ``Op``): dz/dx = dz/dy = 1.
+
+    Defined here so that the backward pass, which runs it for about half the
+    nodes of a scalar network, can recognise it and do its work inline.
+    """
+    return g, g
+
+
+def mul_floats(g, z, x, y):
+    """The rule of z = x · y on Python floats: (g·y, g·x); inlined by the backward pass too."""
+    return g * y, g * x
+
+
+def propagate(order, root, seed, create_graph):
+    """Push adjoints from ``root`` (seeded) back through ``order``; return ``{node: adjoint}``.
+
+    ``order`` holds the interior nodes, each after its parents, so walking it
+    backwards processes a node only once all its consumers have added to its
+    adjoint.  The dictionary keyed by node (identity hashing, as in
+    :func:`autograd_mlp.engine.topological_order`) ends up holding every reached node's adjoint.
+    """
+    adjoints = {root: seed}
+    get = adjoints.get
+    ndarray = np.ndarray
+    for node in reversed(order):
+        g = get(node)
+        if g is None:
+            continue
+        op = node._op
+        parents = node._parents
+        floats = op.floats
+        if floats is not None and type(g) is float and type(node.data) is float and not create_graph:
+            # The scalar path: a Python-float output of an operation with a
+            # rule on floats has Python-number inputs, and that rule computes
+            # the same expressions as the general rules (bit for bit) without
+            # their shape checks.  1/0 and overflow take the general path.
+            # (Under create_graph a rule may hand back a plain float, e.g. a
+            # user's constant rule; the next rules must still see Values.)
+            try:
+                if len(parents) == 2:
+                    x, y = parents
+                    if floats is add_floats:  # the two commonest rules, inlined
+                        gx = gy = g
+                    elif floats is mul_floats:
+                        gx, gy = g * y.data, g * x.data
+                    else:
+                        gx, gy = floats(g, node.data, x.data, y.data)
+                    if x.requires_grad:
+                        previous = get(x)
+                        adjoints[x] = gx if previous is None else previous + gx
+                    if y.requires_grad:
+                        previous = get(y)
+                        adjoints[y] = gy if previous is None else previous + gy
+                    continue
+                if len(parents) == 1:
+                    x = parents[0]
+                    if x.requires_grad:
+                        gx = floats(g, node.data, x.data)[0]
+                        previous = get(x)
+                        adjoints[x] = gx if previous is None else previous + gx
+                    continue
+            except (ZeroDivisionError, OverflowError):
+                pass
+        if op is RELEASED:
+            raise RuntimeError(
+                "part of this graph was released by backward(retain_graph=False); "
+                "recompute the forward pass to differentiate again"
+            )
+        if create_graph:
+            args, ans = parents, node
+        else:
+            args, ans = tuple(map(_data_of, parents)), node.data
+        ctx = node._ctx
+        if op.joint is not None:
+            # a fused op with many inputs: one rule returns every input's gradient
+            grads = op.joint(g, ans, args, *ctx)
+        else:
+            # one rule per input, each called only for an input that needs its gradient
+            call = (g, ans, *args, *ctx) if ctx else (g, ans, *args)
+            grads = []
+            for rule, parent in zip(op.vjps, parents):
+                if not parent.requires_grad:
+                    grads.append(None)
+                    continue
+                try:
+                    grads.append(rule(*call))
+                except (ZeroDivisionError, OverflowError):
+                    # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
+                    grads.append(in_numpy(rule, *call))
+        for parent, gi in zip(parents, grads):
+            if not parent.requires_grad:
+                continue
+            previous = get(parent)
+            if previous is None:
+                # A rule may hand back its input adjoint itself (``+``) or a
+                # view of it; a leaf's .grad must own its memory, so that an
+                # in-place change to it cannot alter another node's gradient.
+                if type(gi) is ndarray and parent._op is None and (gi is g or gi.base is not None):
+                    gi = gi.copy()
+                adjoints[parent] = gi
+            else:
+                adjoints[parent] = previous + gi
+    return adjoints
+
+
+def in_numpy(rule, *args):
+    """``rule(*args)`` with Python floats as numpy float64 (inf/nan and a warning instead of an exception)."""
+    out = rule(*(np.float64(a) if type(a) is float else a for a in args))
+    return float(out) if isinstance(out, np.generic) else out
