@@ -16,6 +16,7 @@ from . import nn
 from .nn import Dense, Dropout, Module
 from .nn.init import set_seed
 from .optim import SGD, Adam, RMSprop, ExponentialDecay, StepDecay
+from .jit import jit
 from . import callbacks, data, metrics, models, training
 from .models import History, Model, Sequential, load_model, save_model
 from . import viz
@@ -28,7 +29,7 @@ __all__ = [
     "Value", "no_grad", "enable_grad", "is_grad_enabled", "grad", "value_and_grad", "gradients",
     "concatenate", "stack", "where", "primitive", "gradcheck", "numerical_grad", "GradcheckError",
     "activations", "losses", "optim", "nn", "Module", "Dense", "Dropout", "Sequential", "set_seed",
-    "SGD", "Adam", "RMSprop", "ExponentialDecay", "StepDecay",
+    "SGD", "Adam", "RMSprop", "ExponentialDecay", "StepDecay", "jit",
     "callbacks", "data", "metrics", "models", "training", "Model", "History", "load_model", "save_model",
     "viz", "draw_graph", "draw_network", "plot_model",
     "explain",

@@ -36,7 +36,7 @@ import numbers
 
 import numpy as np
 
-from . import grad_mode
+from . import _tracing, grad_mode  # _tracing: compiled-step hooks (autograd_mlp.jit)
 from .adjoints import RELEASED as _RELEASED
 from .adjoints import interior_order as _interior_order
 from .adjoints import propagate as _propagate
@@ -53,8 +53,7 @@ __all__ = [
 ]
 
 # Read by every operation (Value._from_op): bound here so each read is one global lookup.
-_state = grad_mode._state
-_off_regions = grad_mode._off_regions
+_state, _off_regions = grad_mode._state, grad_mode._off_regions
 
 # Nodes are made without calling __init__ (no argument checks): one C call.
 _new = object.__new__
@@ -139,8 +138,8 @@ class Value:
         """
         out = _new(cls)
         out.data = data
-        out.grad = None
-        out.name = None
+        out.grad = out.name = None
+        if _tracing.active: _tracing.notify("op", out, parents, op, ctx)  # noqa: E701 (jit hook)
         if not _off_regions or _state.grad_enabled:
             for parent in parents:
                 if parent.requires_grad:
@@ -201,7 +200,7 @@ class Value:
         """The value as a Python float (only for a single element)."""
         if np.size(self.data) != 1:
             raise ValueError(f"item() needs a single element, this Value has shape {self.shape}")
-        return float(np.asarray(self.data).reshape(()))
+        return float(np.asarray(_tracing.read(self, "float(v) / v.item()")).reshape(()))
 
     def numpy(self):
         """The data as a numpy array (a copy-free view for array data)."""
@@ -230,7 +229,7 @@ class Value:
                 f"the truth value of a Value with {np.size(self.data)} elements is ambiguous; "
                 "test v.data with .any() or .all()"
             )
-        return bool(np.asarray(self.data).reshape(()))
+        return bool(np.asarray(_tracing.read(self, "bool(v)")).reshape(()))
 
     def __repr__(self):
         """``Value(data, grad=..., name=...)`` with arrays abbreviated."""
@@ -282,28 +281,28 @@ class Value:
 
         Example: ``Value(2.0) < 3`` is ``True``.
         """
-        return self.data < _raw(other)
+        return _tracing.read(self, "<") < _raw(other)
 
     def __le__(self, other):
         """x <= y on the data, elementwise (not differentiable).
 
         Example: ``Value(2.0) <= 2`` is ``True``.
         """
-        return self.data <= _raw(other)
+        return _tracing.read(self, "<=") <= _raw(other)
 
     def __gt__(self, other):
         """x > y on the data, elementwise (not differentiable).
 
         Example: ``Value(2.0) > 3`` is ``False``.
         """
-        return self.data > _raw(other)
+        return _tracing.read(self, ">") > _raw(other)
 
     def __ge__(self, other):
         """x >= y on the data, elementwise (not differentiable).
 
         Example: ``Value(2.0) >= 3`` is ``False``.
         """
-        return self.data >= _raw(other)
+        return _tracing.read(self, ">=") >= _raw(other)
 
     # ------------------------------------------------------------ graph ops
     def detach(self):
@@ -342,6 +341,7 @@ class Value:
             Build the backward pass out of Values, so the gradients can be
             differentiated again.  ``.grad`` then holds Values.
         """
+        if _tracing.active: _tracing.notify("backward", self, grad, create_graph)  # noqa: E701 (jit hook)
         _pause_gc()  # gc_paused() without a context manager's cost, paid on every call
         try:
             adjoints = _backprop(self, grad, create_graph)

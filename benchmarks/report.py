@@ -9,6 +9,8 @@ workload has ``peers``, each with ``median``/``low``/``high`` seconds per unit
 from __future__ import annotations
 
 LIBRARY = "autograd_mlp"
+#: The library's step compiled with ``autograd_mlp.jit``.
+COMPILED = "autograd_mlp jit"
 
 
 # ------------------------------------------------------------ lookups
@@ -113,6 +115,19 @@ def memory_rows(results):
     return header, rows
 
 
+def sweep_rows(sweep):
+    """One row per sweep point: hand-numpy's time and each library peer's ratio to it."""
+    header = ["point", "hand-numpy µs/step", f"{LIBRARY} × hand-numpy", f"{COMPILED} × hand-numpy"]
+    rows = []
+    for key, fixed in (("batch", f"width {sweep.get('fixed_width')}"), ("width", f"batch {sweep.get('fixed_batch')}")):
+        for x, t in sweep.get(key, []):
+            hand = t.get("hand-numpy")
+            cells = [f"{key} {x} ({fixed})", us(hand) if hand else "—"]
+            cells += [ratio(t[name] / hand) if hand and t.get(name) else "—" for name in (LIBRARY, COMPILED)]
+            rows.append(cells)
+    return header, rows
+
+
 def cycle_rows(results, only=("W4",)):
     header = ["workload", "peer", "objects freed by gc.collect() after one step", "len(gc.garbage)"]
     rows = []
@@ -130,13 +145,26 @@ def _faster(slow, fast):
     return slow / fast if slow and fast else None
 
 
+def _overlap(workload, a, b):
+    """True when peers ``a`` and ``b`` were timed and their min–max ranges overlap (no winner in this run)."""
+    pa, pb = _peer(workload, a), _peer(workload, b)
+    if not pa or not pb or pa.get("low") is None or pb.get("low") is None:
+        return False
+    return pa["low"] <= pb["high"] and pb["low"] <= pa["high"]
+
+
 def evaluate_targets(results):
-    """``[(target, measured, met)]`` with ``met`` None when a figure is missing."""
+    """``[(target, measured, met)]`` with ``met`` None when a figure is missing, "spread" when the
+    two peers compared differ by less than the run's spread."""
     targets = []
 
-    def add(text, value, met, fmt):
-        targets.append((text, fmt.format(value) if value is not None else "not measured",
-                        None if value is None else bool(met(value))))
+    def add(text, value, met, fmt, tie=False):
+        status = None if value is None else bool(met(value))
+        if tie and value is not None:
+            status = "spread"
+        targets.append((text, fmt.format(value) if value is not None else "not measured", status))
+
+    compiled_targets(results, add)
 
     for id in ("W1", "W2"):
         w = _workload(results, id)
@@ -184,8 +212,47 @@ def evaluate_targets(results):
     return targets
 
 
+def compiled_targets(results, add):
+    """The targets of the compiled step (``autograd_mlp.jit``), added through ``add``."""
+    limits = {"W1": 1.25, "W2": 1.25, "W3/float64": 1.05, "W3/float32": 1.05}
+    for id, limit in limits.items():
+        w = _workload(results, id)
+        if w is None:
+            continue
+        jit, hand = _median(w, COMPILED), _median(w, "hand-numpy")
+        add(f"{id} compiled: ≤ {limit}× hand-numpy", jit / hand if jit and hand else None,
+            lambda r, limit=limit: r <= limit, "{:.2f}×")
+        rivals = ["jax.jit"] if id in ("W1", "W2") else ["torch", "jax.jit"]
+        for rival in rivals:
+            add(f"{id} compiled: faster than {rival}", _faster(_median(w, rival), jit), lambda r: r > 1,
+                "{:.2f}× faster", tie=_overlap(w, COMPILED, rival))
+    w = _workload(results, "W4")
+    if w is not None:
+        jit = _median(w, COMPILED + ", micrograd-style code")
+        add("W4 compiled (micrograd's own code): ≥ 5× faster than micrograd (gc off)",
+            _faster(_median(w, "micrograd (gc off)"), jit), lambda r: r >= 5, "{:.2f}× faster")
+    sweep = results.get("sweep") or {}
+    points = [(f"{key} {x}", t) for key in ("batch", "width") for x, t in sweep.get(key, [])
+              if t.get(COMPILED) and t.get("hand-numpy")]
+    if points:
+        where, worst = max(((p, t[COMPILED] / t["hand-numpy"]) for p, t in points), key=lambda pt: pt[1])
+        add(f"sweep compiled: ≤ 1.25× hand-numpy at every point (worst: {where})", worst,
+            lambda r: r <= 1.25, "{:.2f}×")
+    for id in ("W3/float64", "W3/float32"):
+        items = [m for m in results.get("memory", []) if m["workload"] == id]
+        jit = next((m for m in items if m["name"] == COMPILED), None)
+        hand = next((m for m in items if m["name"] == "hand-numpy"), None)
+        if not jit:
+            continue
+        add(f"{id} compiled: peak memory ≤ 1.2× hand-numpy", jit["peak"] / hand["peak"] if hand else None,
+            lambda r: r <= 1.2, "{:.2f}×")
+        if jit.get("growth") is not None:
+            add(f"{id} compiled: {jit['steps']:,} steps do not grow the heap (< 64 KiB)", jit["growth"] / 1024,
+                lambda kib: kib < 64, "{:+.1f} KiB")
+
+
 def target_rows(results):
-    mark = {True: "met", False: "NOT met", None: "—"}
+    mark = {True: "met", False: "NOT met", None: "—", "spread": "no winner: the two differ by less than the run's spread"}
     return ["target", "measured", "status"], [[t, m, mark[ok]] for t, m, ok in evaluate_targets(results)]
 
 
@@ -219,8 +286,13 @@ def machine_lines(machine):
         lines.append(f"PyTorch: {torch['version']}, {torch['threads']} intra-op threads (pinned to numpy's BLAS "
                      f"count), BLAS {torch['blas']}, "
                      f"CPU kernels {torch.get('cpu_capability', 'unknown')}")
+    if machine.get("pinned_core") is not None:
+        lines.append(f"every peer pinned to core {machine['pinned_core']} (--pin-core; os.sched_setaffinity before any "
+                     f"framework started its threads)")
     if machine.get("packages", {}).get("jax"):
-        lines.append("JAX: XLA CPU backend with its own thread pool (not pinned)")
+        pinned = machine.get("pinned_core") is not None
+        lines.append("JAX: XLA CPU backend, " + ("on the pinned core, Eigen single-threaded (XLA_FLAGS)" if pinned
+                                                 else "with its own thread pool (not pinned)"))
     return lines
 
 
@@ -248,12 +320,55 @@ def text_report(results):
 # Why a target can be missed, in words (the figures are in the targets table).  Shown under
 # the table for each target a run does not meet; keyed by the start of the target's text.
 UNMET_REASONS = {
+    "W1 compiled: ≤ 1.25× hand-numpy": (
+        "the replay itself runs the same numpy calls as hand-numpy plus the library's sigmoid rule "
+        "(σ(-x) recomputed in three passes where hand-numpy uses a(1-a) in two) and a few guards; "
+        "measured alone, with the CPU clock, it took 26.2 µs against hand-numpy's 26.2 µs. Each call "
+        "adds about 2-3 µs more: building the signature of the arguments, the cache lookup and the "
+        "guards (about 10% of a 30 µs step). The min–max columns show how much the ratio moves "
+        "within this run."
+    ),
+    "W1 compiled: faster than jax.jit": (
+        "JAX runs the whole step as one compiled XLA call; the compiled step runs hand-numpy's "
+        "fifteen-odd numpy calls one by one, so it can at best match hand-numpy."
+    ),
+    "W2 compiled: faster than jax.jit": (
+        "JAX runs the whole step as one compiled XLA call, while hand-numpy (and the compiled step, "
+        "which replays the same numpy calls) makes about 45 numpy calls on arrays of at most 1,600 "
+        "numbers, each costing a few microseconds of dispatch on this machine: hand-numpy's own step "
+        "is more than twice JAX's here. Beating JAX would need fusing many of those calls into one, "
+        "which numpy cannot express."
+    ),
+    "W3/float64 compiled: ≤ 1.05× hand-numpy": (
+        "the matrix products, which are most of the step, are the same BLAS calls with the same "
+        "shapes (profiled statement by statement with the CPU clock: no product slower than "
+        "hand-numpy's beyond the profile's noise). What remains "
+        "is the library's rules doing a little more than hand-numpy: the cross-entropy's forward "
+        "(logsumexp with its guard for non-finite maxima, a mean of row sums) and its rule take about "
+        "20 small numpy calls where hand-numpy's fused loss takes 12, and SGD's update keeps p.grad "
+        "intact (it scales the gradient into a scratch, chunk by chunk) where hand-numpy scales its "
+        "gradient in place. Hand-numpy's own min–max spans more than the 5% margin in this run."
+    ),
+    "W3/float32 compiled: ≤ 1.05× hand-numpy": "as in float64.",
+    "W3/float64 compiled: faster than jax.jit": "see the hand-numpy ratio: XLA runs the same matrix products.",
+    "W3/float32 compiled: faster than jax.jit": "see the hand-numpy ratio: XLA runs the same matrix products.",
+    "W3/float64 compiled: peak memory ≤ 1.2× hand-numpy": (
+        "the compiled step owns one buffer per inline operation (hand-numpy reuses its dz buffers in "
+        "place for the activations' derivatives)."
+    ),
+    "W3/float32 compiled: peak memory ≤ 1.2× hand-numpy": "as in float64.",
+    "sweep compiled: ≤ 1.25× hand-numpy at every point": (
+        "at small batches the fixed cost per call (signature, cache lookup, guards, about 2-3 µs) "
+        "and the library's extra passes in its sigmoid and cross-entropy rules weigh most, and these "
+        "points are the noisiest: in a separate measurement (9 round-robin repeats of 2,000 steps, CPU "
+        "clock) batches 1, 4 and 16 at width 64 gave 1.08×, 1.20× and 1.15×; see the Scaling table."
+    ),
     "W1: ≤ 1.5× hand-numpy": (
         "a step of the dynamic graph pays Python for every node (recording it, walking it, calling "
         "its rule) and for the backward call itself: a few microseconds each (see the per-operation "
         "table under Engine). W1's hand-written step is about fifteen numpy calls on 250 numbers, so "
-        "that fixed cost is the same size as the whole step. Only replaying a recorded step without "
-        "Python per node (a tape) could close this gap; it is not built."
+        "that fixed cost is the same size as the whole step. Replaying a recorded step without "
+        "Python per node closes this gap: that is the compiled row (autograd_mlp jit)."
     ),
     "W2: ≤ 1.5× hand-numpy": "the same fixed cost per node and per backward as W1, over three layers.",
     "W2: ≥ 3× faster than PyTorch": (
@@ -329,4 +444,6 @@ def markdown_report(results):
             parts += [f"### {wid}", "", "```", text.rstrip(), "```", ""]
     if results.get("sweep_plot"):
         parts += ["## Scaling", "", f"![time per step vs batch size and width]({results['sweep_plot']})", ""]
+    if results.get("sweep"):
+        parts += [markdown_table(*sweep_rows(results["sweep"])), ""]
     return "\n".join(parts).rstrip() + "\n"

@@ -18,6 +18,7 @@ import gc
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -55,6 +56,15 @@ def parse_args(argv):
     p.add_argument("--blas-threads", type=int, metavar="N",
                    help="limit numpy's BLAS to N threads in this process (threadpoolctl); PyTorch follows. "
                         "On a busy shared machine N=1 avoids threads spinning against other processes")
+    pinning = hasattr(os, "sched_setaffinity")
+    p.add_argument("--pin-core", type=int, metavar="CORE", default=1 if pinning else None,
+                   help="run this process, hence every peer and JAX's and PyTorch's thread pools, on this one core "
+                        "(default 1, or the last usable core; where os.sched_setaffinity exists)")
+    p.add_argument("--no-pin-core", dest="pin_core", action="store_const", const=None,
+                   help="do not pin: let the peers' threads use every core")
+    p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                   help="time blocks by wall time (default) or by this process's CPU time, all threads "
+                        "(leaves out other processes' time slices on a shared core)")
     p.add_argument("--unset-record", default="", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.repeats is None:
@@ -64,6 +74,23 @@ def parse_args(argv):
     if args.repeats < 1 or args.seconds <= 0:
         p.error(f"--repeats must be >= 1 and --seconds > 0, got {args.repeats} and {args.seconds}")
     return args
+
+
+def pin_to_core(core):
+    """Pin this process to one core, before any framework starts its threads; returns the core used.
+
+    JAX's XLA and PyTorch size their thread pools from the cores the process
+    may use, so pinning first puts every peer on the same single core.
+    """
+    usable = sorted(os.sched_getaffinity(0))
+    if core not in usable:
+        core = usable[-1]
+    os.sched_setaffinity(0, {core})
+    # XLA's CPU client: Eigen's matrix kernels single-threaded, as numpy's BLAS and PyTorch are limited to.
+    flags = os.environ.get("XLA_FLAGS", "")
+    if "xla_cpu_multi_thread_eigen" not in flags:
+        os.environ["XLA_FLAGS"] = (flags + " --xla_cpu_multi_thread_eigen=false").strip()
+    return core
 
 
 def reexec_without_blas_overrides(argv):
@@ -125,7 +152,8 @@ def run_workload(workload, args):
         err = "" if s.grad_error is None else f" (grad rel. err {s.grad_error:.1e})"
         log(f"   check {s.name}: {state}{err}")
     timed = [s.peer for s in statuses if s.ok]
-    timings = timing.round_robin(timed, args.repeats, args.seconds, progress=lambda m: log("   " + m))
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    timings = timing.round_robin(timed, args.repeats, args.seconds, progress=lambda m: log("   " + m), clock=clock)
     peers = []
     for s in statuses:
         entry = {"name": s.name, "note": s.note, "grad_error": s.grad_error, "param_error": s.param_error,
@@ -147,9 +175,9 @@ def run_memory(workloads, args):
     for workload in workloads:
         if workload.group != "W3":
             continue
-        for name in ("hand-numpy", report.LIBRARY):
+        for name in ("hand-numpy", report.LIBRARY, report.COMPILED):
             log(f"   memory {workload.id} {name}")
-            m = checks.memory_profile(workload.factory(name), growth_steps=steps if name == report.LIBRARY else 0)
+            m = checks.memory_profile(workload.factory(name), growth_steps=steps if name != "hand-numpy" else 0)
             out.append({"workload": workload.id, "name": name, "peak": m.peak, "transient": m.transient,
                         "growth": m.growth, "steps": m.steps})
     return out
@@ -179,6 +207,7 @@ def main(argv=None):
         return results
     if args.native_blas:
         reexec_without_blas_overrides(argv)
+    pinned = pin_to_core(args.pin_core) if args.pin_core is not None else None
     limiter = None
     if args.blas_threads is not None:
         try:
@@ -192,8 +221,9 @@ def main(argv=None):
     load_at_start = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     all_workloads = wl.build(threads, chain_ops=args.chain_ops, chain_peer_ops=args.peer_chain_ops)
     workloads = select(all_workloads, args.only)
-    results = {"settings": f"{args.repeats} repeats per peer, blocks of >= {args.seconds:g} s, round-robin; "
-                           f"median and min–max over the repeats",
+    clock = "this process's CPU time (all threads)" if args.clock == "cpu" else "wall time"
+    results = {"settings": f"{args.repeats} repeats per peer, blocks of >= {args.seconds:g} s of {clock}, "
+                           f"round-robin; median and min–max over the repeats",
                "workloads": [run_workload(w, args) for w in workloads]}
     if not args.no_memory and any(w.group == "W3" for w in workloads):
         results["memory"] = run_memory(workloads, args)
@@ -206,7 +236,8 @@ def main(argv=None):
     if args.sweep:
         from benchmarks import sweep
 
-        data = sweep.run(quick=args.quick, threads=threads, progress=log)
+        data = sweep.run(quick=args.quick, threads=threads, progress=log,
+                         clock=time.process_time if args.clock == "cpu" else time.perf_counter)
         sweep.plot(data, args.sweep_plot)
         results["sweep"] = data
         results["sweep_plot"] = os.path.basename(args.sweep_plot)
@@ -216,6 +247,7 @@ def main(argv=None):
     results["machine"]["load_average_at_start"] = load_at_start
     if limiter is not None:
         results["machine"]["blas_threads_limited_to"] = args.blas_threads
+    results["machine"]["pinned_core"] = pinned
     print(report.text_report(results))
     if results.get("profiles"):
         for wid, text in results["profiles"].items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -26,7 +27,7 @@ BATCHES = [1, 4, 16, 64, 256, 1024, 4096]
 WIDTHS = [4, 16, 64, 256, 1024]
 FIXED_WIDTH = 64
 FIXED_BATCH = 128
-PEERS = ("hand-numpy", "autograd_mlp")
+PEERS = ("hand-numpy", "autograd_mlp", "autograd_mlp jit")
 
 
 def spec(batch, width):
@@ -34,30 +35,31 @@ def spec(batch, width):
                         batch=batch, lr=0.01)
 
 
-def _point(batch, width, repeats, target, threads):
+def _point(batch, width, repeats, target, threads, clock=time.perf_counter):
     workload = wl.dense_workload(f"b{batch}-h{width}", "sweep", "sweep", spec(batch, width), threads, peers=PEERS)
     statuses = checks.verify(workload, checks.build_peers(workload))
     bad = [s for s in statuses if not s.ok]
     if bad:
         raise RuntimeError(f"sweep point batch={batch} width={width}: {bad[0].name} {bad[0].note}")
-    results = timing.round_robin([s.peer for s in statuses], repeats, target)
+    results = timing.round_robin([s.peer for s in statuses], repeats, target, clock=clock)
     return {name: results[name].median for name in PEERS}
 
 
-def run(quick=False, threads=1, progress=None):
+def run(quick=False, threads=1, progress=None, clock=time.perf_counter):
     """``{"batch": [(batch, {peer: s/step})], "width": [(width, {...})]}``."""
-    repeats, target = (2, 0.1) if quick else (3, 0.3)
+    # 5 blocks of 0.5 s: with 3 of 0.3 s, small-batch points moved by 40% between runs on a shared machine
+    repeats, target = (2, 0.1) if quick else (5, 0.5)
     batches = BATCHES[::2] if quick else BATCHES
     widths = WIDTHS[::2] if quick else WIDTHS
     data = {"inputs": INPUTS, "fixed_width": FIXED_WIDTH, "fixed_batch": FIXED_BATCH, "batch": [], "width": []}
     for b in batches:
         if progress:
             progress(f"   sweep batch {b}")
-        data["batch"].append((b, _point(b, FIXED_WIDTH, repeats, target, threads)))
+        data["batch"].append((b, _point(b, FIXED_WIDTH, repeats, target, threads, clock)))
     for h in widths:
         if progress:
             progress(f"   sweep width {h}")
-        data["width"].append((h, _point(FIXED_BATCH, h, repeats, target, threads)))
+        data["width"].append((h, _point(FIXED_BATCH, h, repeats, target, threads, clock)))
     return data
 
 
@@ -74,7 +76,7 @@ def plot(data, path):
     for col, (key, xlabel, fixed) in enumerate(panels):
         xs = [x for x, _ in data[key]]
         top, bottom = axes[0][col], axes[1][col]
-        for name, style in zip(PEERS, ("o-", "s-")):
+        for name, style in zip(PEERS, ("o-", "s-", "d-")):
             top.plot(xs, [t[name] * 1e6 for _, t in data[key]], style, label=name)
         top.set_xscale("log")
         top.set_yscale("log")
@@ -82,10 +84,13 @@ def plot(data, path):
         top.set_title(f"MLP {data['inputs']}-H-H-1 tanh/tanh/sigmoid, BCE, float64 ({fixed})")
         top.grid(True, which="both", alpha=0.3)
         top.legend()
-        bottom.plot(xs, [t["autograd_mlp"] / t["hand-numpy"] for _, t in data[key]], "k^-")
+        for name, style in zip(PEERS[1:], ("^-", "d-")):
+            bottom.plot(xs, [t[name] / t["hand-numpy"] for _, t in data[key] if name in t], style, label=name)
         bottom.axhline(1.0, color="grey", lw=0.8)
+        bottom.axhline(1.25, color="grey", lw=0.8, ls=":")
         bottom.set_xscale("log")
-        bottom.set_ylabel("autograd_mlp ÷ numpy")
+        bottom.set_ylabel("÷ hand-numpy")
+        bottom.legend(fontsize="small")
         bottom.set_xlabel(xlabel)
         bottom.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
@@ -104,7 +109,8 @@ def main(argv=None):
     for key in ("batch", "width"):
         for x, t in data[key]:
             print(f"{key} {x:>5}: numpy {t['hand-numpy'] * 1e6:10.1f} µs  autograd_mlp {t['autograd_mlp'] * 1e6:10.1f} µs"
-                  f"  ratio {t['autograd_mlp'] / t['hand-numpy']:.2f}")
+                  f"  ratio {t['autograd_mlp'] / t['hand-numpy']:.2f}  compiled ratio "
+                  f"{t['autograd_mlp jit'] / t['hand-numpy']:.2f}")
     plot(data, args.out)
     print(f"saved {args.out}")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations, ops
+from .. import _tracing, activations, ops
 from ..engine import Value, is_grad_enabled
 from . import init
 from .layer import Layer, as_input, assign_weights, check_bool, feature_shape, positive_int, unique_name
@@ -239,9 +239,16 @@ class Dropout(Layer):
             x = as_input(x, dtype, f"layer {self.name!r}")
         if not self.training or self.rate == 0.0:
             return x
+        scale = self._draw_scale(x.shape, x.dtype)
+        if _tracing.active:  # a compiled step draws a new mask on every replay
+            _tracing.notify("random", scale, self._draw_scale, (x.shape, x.dtype))
+        return x * scale
+
+    def _draw_scale(self, shape, dtype):
+        """Each unit's factor: 0 with probability ``rate``, else 1/(1-rate)."""
         rng = self._rng if self._rng is not None else init.generator()
-        keep = rng.random(x.shape) >= self.rate
-        return x * (keep / (1.0 - self.rate)).astype(x.dtype)
+        keep = rng.random(shape) >= self.rate
+        return (keep / (1.0 - self.rate)).astype(dtype)
 
     def get_config(self):
         return {"name": self.name, "rate": self.rate, "seed": self.seed}

@@ -22,7 +22,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .. import _display
+from .. import _display, _tracing
 from .._checks import numeric_array
 from ..engine import Value
 
@@ -98,7 +98,10 @@ class Module:
     # ------------------------------------------------------------- state
     def zero_grad(self):
         """Reset every parameter's gradient to None (PyTorch's ``set_to_none``)."""
-        for param in self.parameters():
+        params = self.parameters()
+        if _tracing.active:  # jit hook
+            _tracing.notify("zero_grad", params)
+        for param in params:
             param.grad = None
 
     def train(self, mode=True):

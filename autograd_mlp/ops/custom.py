@@ -39,6 +39,12 @@ from .core import Op, lift, shape_of, unbroadcast
 __all__ = ["primitive", "Primitive"]
 
 
+
+class UserOp(Op):
+    """The Op of a :class:`Primitive`, which knows it (so a compiled step can call its forward)."""
+
+    __slots__ = ("primitive",)
+
 class Primitive:
     """An operation defined by a forward and its vector-Jacobian rules; call it on Values, numbers or arrays.
 
@@ -71,10 +77,11 @@ class Primitive:
                 raise TypeError(f"{self.name}.defvjp(): rule {k} must be callable, got {type(rule).__name__}")
         if joint is not None:
             self._arity = None
-            self.op = Op(self.name, joint=self._checked_joint(joint))
+            self.op = UserOp(self.name, joint=self._checked_joint(joint))
         else:
             self._arity = len(vjps)
-            self.op = Op(self.name, *(self._checked(rule, i) for i, rule in enumerate(vjps)))
+            self.op = UserOp(self.name, *(self._checked(rule, i) for i, rule in enumerate(vjps)))
+        self.op.primitive = self  # a compiled step (autograd_mlp.jit) replays through self.forward
         return self
 
     def __call__(self, *inputs, **params):

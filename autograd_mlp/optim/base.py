@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _tracing
 from ..engine import Value
 from ._args import _is_keras_form, _non_negative, _optional_positive, _positive, _rule
 from .schedules import LearningRateSchedule
@@ -105,6 +106,8 @@ class Optimizer:
 
     def zero_grad(self):
         """Reset every parameter's gradient to None."""
+        if _tracing.active:  # jit hook
+            _tracing.notify("zero_grad", self.params)
         for p in self.params:
             p.grad = None
 
@@ -114,6 +117,8 @@ class Optimizer:
             raise RuntimeError(
                 f"{type(self).__name__} has no parameters: pass model.parameters() or compile a model with it"
             )
+        if _tracing.active:  # jit hook
+            _tracing.notify("step", self)
         lr = self.current_learning_rate
         todo = []
         for i, p in enumerate(self.params):
@@ -167,6 +172,17 @@ class Optimizer:
         return g
 
     # ------------------------------------------------------- the update
+    def _step_source(self, me, datas, grads, buffer):
+        """``step()`` written out for a compiled step (:mod:`autograd_mlp.jit`), or None to call it.
+
+        ``me`` names this optimizer, ``datas`` the parameters' arrays and ``grads``
+        their gradients (None: skipped as step() skips it) in the generated code;
+        ``buffer(array_name)`` gives ``(scratch_name, size, chunk)``.  Returns
+        ``(guards, lines)`` or None; None (every optimizer here) makes the replay
+        call step() itself, which runs each rule's ``_update`` unchanged.
+        """
+        return None
+
     def _update(self, i, data, g, lr):
         """Update the array ``data`` of parameter ``i`` in place, from its gradient ``g``."""
         raise NotImplementedError

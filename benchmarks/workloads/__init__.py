@@ -11,7 +11,7 @@ import numpy as np
 from . import chain, dense_spec, scalar_mlp
 from .base import PeerFactory, Unavailable, Workload, max_relative_error, relative_error
 from .dense_functional import HipsDense, JaxDense
-from .dense_library import LibraryDense
+from .dense_library import LibraryDense, LibraryDenseJit
 from .dense_numpy import HandDense
 from .dense_spec import DenseSpec
 from .dense_torch import TorchDense
@@ -30,12 +30,13 @@ def w3(dtype):
 
 
 def dense_workload(id, group, title, spec, threads, peers=None):
-    """A dense workload with the peers named in ``peers`` (all five by default)."""
+    """A dense workload with the peers named in ``peers`` (all six by default)."""
     X, Y = dense_spec.make_data(spec)
     params = dense_spec.make_params(spec)
     makers = {
         "hand-numpy": lambda: HandDense(spec, X, Y, params),
         "autograd_mlp": lambda: LibraryDense(spec, X, Y, params),
+        "autograd_mlp jit": lambda: LibraryDenseJit(spec, X, Y, params),
         "torch": lambda: TorchDense(spec, X, Y, params, threads),
         "jax.jit": lambda: JaxDense(spec, X, Y, params),
         "hips-autograd": lambda: HipsDense(spec, X, Y, params),
@@ -57,6 +58,9 @@ def scalar_workload(n_points=100):
         PeerFactory("autograd_mlp (gc off)", lambda: scalar_mlp.LibraryNeuronMLP(X, y, params, gc_off=True)),
         PeerFactory("autograd_mlp, micrograd-style code",
                     lambda: scalar_mlp.LibraryScalarMLP(X, y, params)),
+        PeerFactory("autograd_mlp jit", lambda: scalar_mlp.LibraryNeuronMLP(X, y, params, compiled=True)),
+        PeerFactory("autograd_mlp jit, micrograd-style code",
+                    lambda: scalar_mlp.LibraryScalarMLP(X, y, params, compiled=True)),
         PeerFactory("micrograd (gc on)", lambda: scalar_mlp.MicrogradMLP(X, y, params)),
         PeerFactory("micrograd (gc off)", lambda: scalar_mlp.MicrogradMLP(X, y, params, gc_off=True)),
     ]

@@ -45,3 +45,27 @@ class LibraryDense(Peer):
 
     def parameters(self):
         return [np.array(p.data, copy=True) for p in self.params]
+
+
+class LibraryDenseJit(LibraryDense):
+    """The same PyTorch-style step compiled with ``autograd_mlp.jit``: recorded once, then replayed."""
+
+    name = "autograd_mlp jit"
+
+    def __init__(self, spec, X, Y, params):
+        super().__init__(spec, X, Y, params)
+        from autograd_mlp import jit
+
+        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
+
+        def train_step(x, y):
+            optimizer.zero_grad()
+            loss = loss_fn(y, model(x))
+            loss.backward()
+            optimizer.step()
+            return loss
+
+        self.compiled = jit(train_step)
+
+    def step(self):
+        self.compiled(self.X, self.Y)

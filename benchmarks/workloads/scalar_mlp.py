@@ -141,11 +141,13 @@ def _svm_loss(model, inputs, labels, params):
 class LibraryScalarMLP(Peer):
     """This library's scalar ``Value``s in micrograd's own code (two nodes per weight), for comparison."""
 
-    def __init__(self, X, y, params, gc_off=False):
-        from autograd_mlp import SGD, Value
+    def __init__(self, X, y, params, gc_off=False, compiled=False):
+        from autograd_mlp import SGD, Value, jit
 
         self.Value = Value
         self.name = "autograd_mlp, micrograd-style code (gc off)" if gc_off else "autograd_mlp, micrograd-style code"
+        if compiled:
+            self.name = "autograd_mlp jit, micrograd-style code"
         self.gc_off = gc_off
         # Python floats: a numpy float64 would become a 0-d array Value (the array path).
         self.rows = X.tolist()
@@ -153,6 +155,8 @@ class LibraryScalarMLP(Peer):
         self.model = _ScalarMLP(_neurons_from(params, Value))
         self.params = self.model.parameters()
         self.optimizer = SGD(self.params, lr=LR)
+        if compiled:
+            self.step = jit(self.step)  # the data is fixed: everything but the parameters is a constant
 
     def _loss(self):
         Value = self.Value
@@ -180,11 +184,13 @@ class LibraryNeuronMLP(Peer):
     """This library's scalar network, ``autograd_mlp.nn.scalar.ScalarMLP`` (one graph node per
     neuron's weighted sum), with micrograd's loss and ``SGD(params, lr=...)``."""
 
-    def __init__(self, X, y, params, gc_off=False):
-        from autograd_mlp import SGD
+    def __init__(self, X, y, params, gc_off=False, compiled=False):
+        from autograd_mlp import SGD, jit
         from autograd_mlp.nn.scalar import ScalarMLP
 
         self.name = "autograd_mlp (gc off)" if gc_off else "autograd_mlp"
+        if compiled:
+            self.name = "autograd_mlp jit"
         self.gc_off = gc_off
         self.rows = X.tolist()
         self.labels = y.tolist()
@@ -197,6 +203,8 @@ class LibraryNeuronMLP(Peer):
                 neuron.b.data = float(b[j])
         self.params = self.model.parameters()
         self.optimizer = SGD(self.params, lr=LR)
+        if compiled:
+            self.step = jit(self.step)
 
     def _loss(self):
         return _svm_loss(self.model, self.rows, self.labels, self.params)
