@@ -510,6 +510,36 @@ def test_turning_a_value_into_a_number_warns():
         jit(lambda: (w * 2.0).sum())()
 
 
+def test_fallback_eager_runs_a_frozen_branch_as_written_without_warning():
+    w = Value(np.array([1.0, -2.0]))
+
+    def f(x):
+        loss = (w * x).sum()
+        return loss * 2.0 if float(loss) > 0 else loss * -3.0
+
+    step = jit(f, fallback="eager")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for x in (np.array([3.0, 1.0]), np.array([1.0, 3.0]), np.array([5.0, 0.0])):
+            assert same(step(x).data, f(x).data)  # each call takes its own branch
+    assert step.recordings == 1 and step.programs == 1  # recorded once, then run as written
+
+
+@pytest.mark.parametrize("x_dtype", [np.float32, np.int64])
+def test_a_batch_converted_to_the_layer_dtype_is_bound_not_frozen(x_dtype):
+    """A Dense layer converts a batch of another dtype; the replay converts each new batch."""
+    am.set_seed(1)
+    model = Sequential([Dense(3, input_dim=2, activation="tanh")])
+    step = jit(lambda x: model(x).sum())
+    rng = np.random.default_rng(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReplayWarning)
+        for _ in range(3):
+            x = (rng.standard_normal((4, 2)) * 3).astype(x_dtype)
+            assert same(step(x).data, model(x).sum().data)
+    assert step.recordings == 1
+
+
 def test_arithmetic_on_data_is_not_recorded():
     """micrograd's hand-written update runs once, at recording; replays skip it (documented)."""
     w = Value(np.array([1.0]))
@@ -606,6 +636,8 @@ def test_bad_arguments():
         jit(lambda: None, max_programs=0)
     with pytest.raises(TypeError, match="key"):
         jit(lambda: None, key=5)
+    with pytest.raises(ValueError, match="fallback must be 'warn' or 'eager', got 'never'"):
+        jit(lambda: None, fallback="never")
     assert isinstance(am.jit(lambda: None), Compiled)
 
 

@@ -89,22 +89,17 @@ What it cannot see (frozen at recording, as in ``torch.jit.trace``)
     written, after a :class:`ReplayWarning`.  ``gradients()``/``grad()`` and ``backward(create_graph=True)``
     are not recorded (the latter raises).
 
-Inside ``Model.fit`` (not wired in: the one call it would make)
-    ``fit``'s batch update (``Model._train_step``) branches on ``float(loss)``
-    and computes metrics from ``.data``, which a replay would freeze.  The
-    update alone, made once per ``fit`` and called per batch, is ::
-
-        def update(x_b, y_b, w_b):
-            self.optimizer.zero_grad()
-            loss, pred = batch_loss(self, self.loss, x_b, y_b, w_b)
-            loss.backward()
-            self.optimizer.step()
-            return loss, pred
-
-        step = jit(update, stop_on_nonfinite=True, key=lambda: (id(self.optimizer),))
-
-    ``NonFiniteLoss`` then stands for the finite-loss test, and the metrics
-    are computed from the returned ``pred`` outside the step.
+Inside ``Model.fit``, ``train_on_batch``, ``evaluate`` and ``predict``
+    A compiled model (the default; ``compile(run_eagerly=True)`` or
+    ``jit_compile=False`` opts out, as in Keras) runs its steps through this
+    function: :mod:`autograd_mlp.models.compiled` records the train, test and
+    predict steps once per batch shape, with ``stop_on_nonfinite=True`` (for
+    ``fit``'s rule on a non-finite loss) and ``fallback="eager"`` (a step
+    that a replay would not redo faithfully runs as written, without a
+    warning), so that compiling never shows in a History.
+    A batch of another dtype than a layer's weights (float32 data for a
+    float64 model, integers) is converted by a recorded ``astype``, so each
+    replay converts the new batch.
 """
 
 from __future__ import annotations
@@ -141,7 +136,7 @@ class NonFiniteLoss(FloatingPointError):
         self.value = value
 
 
-def jit(fn=None, *, key=None, max_programs=MAX_PROGRAMS, stop_on_nonfinite=False):
+def jit(fn=None, *, key=None, max_programs=MAX_PROGRAMS, stop_on_nonfinite=False, fallback="warn"):
     """Compile ``fn`` (a training step, or any function of arrays built from the library's operations).
 
     Usable as ``jit(fn)`` or as the decorator ``@jit`` / ``@jit(key=...)``.  See the
@@ -152,8 +147,13 @@ def jit(fn=None, *, key=None, max_programs=MAX_PROGRAMS, stop_on_nonfinite=False
     used dropped).  ``stop_on_nonfinite``: when a ``backward()`` starts from a NaN or
     infinite single-number Value, raise :class:`NonFiniteLoss` instead, before any
     gradient or update (the rule ``fit`` applies to a batch), when recording and replaying.
+    ``fallback``: what a recording that a replay could not redo faithfully leads to.
+    ``"warn"`` (default): a :class:`ReplayWarning`, then the frozen branch is replayed (or,
+    for a step that cannot be compiled, the step runs as written).  ``"eager"``: no
+    warning, and that signature runs as written from then on (what ``fit`` uses, so
+    that compiling is never visible in its results).
     """
-    options = dict(key=key, max_programs=max_programs, stop_on_nonfinite=stop_on_nonfinite)
+    options = dict(key=key, max_programs=max_programs, stop_on_nonfinite=stop_on_nonfinite, fallback=fallback)
     if fn is None:
         return lambda f: Compiled(f, **options)
     return Compiled(fn, **options)
@@ -162,17 +162,20 @@ def jit(fn=None, *, key=None, max_programs=MAX_PROGRAMS, stop_on_nonfinite=False
 class Compiled:
     """A function with its recordings: call it like the function; ``clear()`` forgets the recordings."""
 
-    def __init__(self, fn, key=None, max_programs=MAX_PROGRAMS, stop_on_nonfinite=False):
+    def __init__(self, fn, key=None, max_programs=MAX_PROGRAMS, stop_on_nonfinite=False, fallback="warn"):
         if not callable(fn):
             raise TypeError(f"jit() needs a function, got {type(fn).__name__}")
         if key is not None and not callable(key):
             raise TypeError(f"jit(key=...) needs a function returning a hashable key, got {type(key).__name__}")
         if isinstance(max_programs, bool) or not isinstance(max_programs, int) or max_programs < 1:
             raise ValueError(f"max_programs must be a positive integer, got {max_programs!r}")
+        if fallback not in ("warn", "eager"):
+            raise ValueError(f"fallback must be 'warn' or 'eager', got {fallback!r}")
         self.fn = fn
         self.key = key
         self.max_programs = max_programs
         self.stop_on_nonfinite = bool(stop_on_nonfinite)
+        self.fallback = fallback
         self._local = threading.local()
         self.__doc__ = getattr(fn, "__doc__", None)
         self.__name__ = getattr(fn, "__name__", type(fn).__name__)
@@ -232,7 +235,7 @@ class Compiled:
         return self._record(signature, args, kwargs, leaves)
 
     def _record(self, signature, args, kwargs, leaves):
-        recorder = _Recorder(self.stop_on_nonfinite)
+        recorder = _Recorder(self.stop_on_nonfinite, quiet=self.fallback == "eager")
         previous = _tracing.recording_on(recorder)
         try:
             with warnings.catch_warnings():
@@ -242,16 +245,26 @@ class Compiled:
             _tracing.recording_off(previous)
         self._local.recordings += 1
         template, result_leaves = _template(result)
+        if recorder.frozen:
+            program = _Dynamic()  # a replay would freeze a branch: run as written (fallback="eager")
+            self._keep(signature, program)
+            return result
         try:
             source, namespace, outputs = compile_step(
                 recorder.events, leaves, result_leaves, _watch_guards(self.fn, args), self.stop_on_nonfinite,
                 single_value=template is _LEAF)
         except NotImplementedError as exc:
-            warnings.warn(f"{exc}; this step runs without compiling", ReplayWarning, stacklevel=3)
+            if not recorder.quiet:
+                warnings.warn(f"{exc}; this step runs without compiling", ReplayWarning, stacklevel=3)
             program = _Dynamic()
         else:
             namespace["_NonFinite"] = NonFiniteLoss
             program = _Program(source, namespace, outputs, template, self.__name__)
+        self._keep(signature, program)
+        return result
+
+    def _keep(self, signature, program):
+        """Cache ``program`` for ``signature``, dropping the least recently used beyond ``max_programs``."""
         cache = self._cache()
         cache.setdefault(signature, []).insert(0, program)
         cache.move_to_end(signature)
@@ -260,17 +273,18 @@ class Compiled:
             cache[oldest].pop()
             if not cache[oldest]:
                 del cache[oldest]
-        return result
 
 
 class _Recorder:
     """Collects one thread's events while a step is recorded (see autograd_mlp._tracing)."""
 
-    def __init__(self, stop_on_nonfinite=False):
+    def __init__(self, stop_on_nonfinite=False, quiet=False):
         self.events = []
         self.made = set()
         self.warned = set()
         self.stop_on_nonfinite = stop_on_nonfinite
+        self.quiet = quiet  # fallback="eager": note a frozen branch instead of warning
+        self.frozen = False
 
     def op(self, out, parents, op, ctx):
         self.events.append(("op", out, parents, op, ctx))
@@ -299,6 +313,9 @@ class _Recorder:
 
     def concrete(self, value, how):
         if id(value) not in self.made and not value.requires_grad:
+            return
+        if self.quiet:
+            self.frozen = True
             return
         frame, level = _user_frame()
         where = (how, frame.f_code.co_filename, frame.f_lineno) if frame else (how,)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -20,7 +21,7 @@ from ..engine import Value
 
 __all__ = [
     "positive_int", "check_batch_size", "check_verbose", "as_table", "as_batch", "row_slices",
-    "check_metrics", "check_callbacks", "FitOptions", "fit_options", "training_rows",
+    "check_metrics", "check_run_modes", "check_callbacks", "FitOptions", "fit_options", "training_rows",
 ]
 
 
@@ -127,6 +128,26 @@ def check_metrics(metrics):
         names.append(name)
         functions.append(fn)
     return names, functions
+
+
+def check_run_modes(run_eagerly, jit_compile):
+    """``compile``'s ``(run_eagerly, jit_compile)`` as two bools, by Keras' rule.
+
+    ``jit_compile="auto"`` compiles unless ``run_eagerly``; ``jit_compile=True``
+    together with ``run_eagerly=True`` warns and runs eagerly.
+    """
+    if not isinstance(run_eagerly, (bool, np.bool_)):
+        raise TypeError(f"run_eagerly must be True or False, got {type(run_eagerly).__name__} {run_eagerly!r}")
+    if not (isinstance(jit_compile, (bool, np.bool_)) or jit_compile == "auto"):
+        raise TypeError(f"jit_compile must be True, False or 'auto', got {type(jit_compile).__name__} {jit_compile!r}")
+    run_eagerly = bool(run_eagerly)
+    if jit_compile == "auto":
+        return run_eagerly, not run_eagerly
+    if jit_compile and run_eagerly:
+        warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. Disabling `jit_compile`.",
+                      UserWarning, stacklevel=3)
+        return True, False
+    return run_eagerly, bool(jit_compile)
 
 
 def check_callbacks(callbacks):

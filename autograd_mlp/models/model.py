@@ -47,6 +47,7 @@ from ..progress import format_logs
 from . import arguments
 from .arguments import check_batch_size, check_verbose, row_slices
 from .checks import DataChecks
+from .compiled import CompiledSteps, uses_compiled_steps
 from .saving import load_weights, save_model, save_weights
 from .steps import batch_loss, data_of as _data, metric_value as _metric_value
 from .streams import MemmapBatches, evaluate_stream, fit_stream, is_stream, predict_stream
@@ -85,11 +86,14 @@ class Model(DataChecks):
     optimizer = None
     history = None
     stop_training = False
+    run_eagerly = False
+    jit_compile = True
+    _compiled_steps = None
     _metric_names = ()
     _metric_functions = ()
 
     # ------------------------------------------------------------- compile
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly=False, jit_compile="auto"):
         """Choose the loss, the optimizer and the metrics to report (Keras' argument order).
 
         Parameters
@@ -107,6 +111,14 @@ class Model(DataChecks):
             categorical accuracy from the loss, or from the output width when the
             loss is none of the cross-entropies.
 
+        run_eagerly, jit_compile : bool (``jit_compile`` also ``"auto"``)
+            Keras' switches.  By default ``fit``, ``train_on_batch``, ``evaluate``
+            and ``predict`` record their step once per batch shape and replay it
+            (:mod:`autograd_mlp.models.compiled`), with results equal to the eager
+            steps bit for bit; ``run_eagerly=True`` or ``jit_compile=False`` runs
+            every step as written (to step through it, or to draw its graph).
+            Both are also attributes, which can be changed at any time.
+
         The optimizer is bound to the model's parameters now when the model is
         built (its input width known), or at the start of the first fit.
         """
@@ -123,11 +135,14 @@ class Model(DataChecks):
             raise ValueError("compile() needs a loss, e.g. loss='binary_crossentropy' or 'mean_squared_error'")
         loss_fn = losses.get(loss)
         names, functions = arguments.check_metrics(metrics)
+        run_eagerly, jit_compile = arguments.check_run_modes(run_eagerly, jit_compile)
         # Every argument is valid: only now change the model.
         self.loss = loss_fn
         self.optimizer = opt
         self._metric_names = tuple(names)
         self._metric_functions = tuple(functions)
+        self.run_eagerly, self.jit_compile = run_eagerly, jit_compile
+        self._compiled_steps = CompiledSteps(self)
         if getattr(self, "built", True) and self.trainable_parameters():
             opt.bind(self.trainable_parameters())
         return None
@@ -364,11 +379,27 @@ class Model(DataChecks):
             self.train(was_training)
         return history
 
+    def _steps(self, weights=None, training=False):
+        """The compiled steps to use for a batch, or None to run it as written (see models.compiled)."""
+        if weights is not None or not uses_compiled_steps(self):
+            return None
+        if training and not self.trainable_parameters():
+            return None
+        if self._compiled_steps is None:  # compiled before this attribute existed, or a copied model
+            self._compiled_steps = CompiledSteps(self)
+        return self._compiled_steps
+
     def _train_step(self, x_b, y_b, w_b, metric_fns):
         """One update on a batch: ``(loss value, [metric values])`` from before the update.
 
         The update is not applied when the loss is not finite (the caller decides what follows).
         """
+        steps = self._steps(w_b, training=True)
+        if steps is not None:
+            value, pred = steps.train(x_b, y_b, bool(metric_fns))
+            if not math.isfinite(value):
+                return value, [math.nan] * len(metric_fns)
+            return value, [_metric_value(fn, y_b, pred) for _, fn in metric_fns]
         optimizer = self.optimizer
         optimizer.zero_grad()
         loss, pred = batch_loss(self, self.loss, x_b, y_b, w_b)
@@ -478,11 +509,15 @@ class Model(DataChecks):
         n = x.shape[0]
         loss_sum = 0.0
         metric_sums = [0.0] * len(metric_fns)
+        steps = self._steps(weights)
         with enable_grad():
             for rows in row_slices(n, chunk):
                 x_c, y_c = x[rows], y[rows]
                 w_c = None if weights is None else weights[rows]
-                loss, pred = batch_loss(self, self.loss, x_c, y_c, w_c)
+                if steps is not None:
+                    loss, pred = steps.test(x_c, y_c, bool(metric_fns))
+                else:
+                    loss, pred = batch_loss(self, self.loss, x_c, y_c, w_c)
                 count = x_c.shape[0]
                 loss_sum += float(loss.data if isinstance(loss, Value) else loss) * count
                 for i, (_, fn) in enumerate(metric_fns):
@@ -531,11 +566,13 @@ class Model(DataChecks):
         if is_stream(x):
             return predict_stream(self, x, steps)
         x = self._check_x(x)
+        steps = self._steps()
+        forward = steps.predict if steps is not None else (lambda x: np.asarray(_data(self(x))))
         was_training = getattr(self, "training", False)
         self.eval()
         try:
             with no_grad():
-                parts = [np.asarray(_data(self(x[rows]))) for rows in row_slices(x.shape[0], chunk)]
+                parts = [forward(x[rows]) for rows in row_slices(x.shape[0], chunk)]
         finally:
             self.train(was_training)
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..engine import Value
 
-__all__ = ["batch_loss", "weight_penalties", "activity_penalties"]
+__all__ = ["batch_loss", "unweighted_loss", "weight_penalties", "activity_penalties"]
 
 
 def weight_penalties(model):
@@ -49,27 +49,32 @@ def _total(terms):
     return total
 
 
+def unweighted_loss(model, loss_fn, x, y):
+    """``(L_B, output)``: the loss of a batch without row weights and the network's output (a Value)."""
+    out = model(x)
+    terms = [loss_fn(y, out)] + activity_penalties(model) + weight_penalties(model)
+    return _total(terms), out
+
+
 def batch_loss(model, loss_fn, x, y, weights=None):
     """``(L_B, predictions)``: the loss of the batch (a scalar Value, see the module docstring) and the outputs as an array."""
     n = x.shape[0]
     if weights is None:
-        out = model(x)
-        terms = [loss_fn(y, out)] + activity_penalties(model)
-        predictions = out.data if isinstance(out, Value) else np.asarray(out)
-    else:
-        values, groups = np.unique(weights, return_inverse=True)
-        terms = []
-        predictions = None
-        for g, weight in enumerate(values):
-            rows = np.flatnonzero(groups == g)
-            out = model(x[rows])
-            share = rows.size / n
-            terms.append(loss_fn(y[rows], out) * (float(weight) * share))
-            terms.extend(p * share for p in activity_penalties(model))
-            data = out.data if isinstance(out, Value) else np.asarray(out)
-            if predictions is None:
-                predictions = np.empty((n, *data.shape[1:]), dtype=data.dtype)
-            predictions[rows] = data
+        loss, out = unweighted_loss(model, loss_fn, x, y)
+        return loss, (out.data if isinstance(out, Value) else np.asarray(out))
+    values, groups = np.unique(weights, return_inverse=True)
+    terms = []
+    predictions = None
+    for g, weight in enumerate(values):
+        rows = np.flatnonzero(groups == g)
+        out = model(x[rows])
+        share = rows.size / n
+        terms.append(loss_fn(y[rows], out) * (float(weight) * share))
+        terms.extend(p * share for p in activity_penalties(model))
+        data = out.data if isinstance(out, Value) else np.asarray(out)
+        if predictions is None:
+            predictions = np.empty((n, *data.shape[1:]), dtype=data.dtype)
+        predictions[rows] = data
     terms.extend(weight_penalties(model))
     return _total(terms), predictions
 

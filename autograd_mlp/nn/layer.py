@@ -21,6 +21,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from .. import _tracing
 from .._checks import numeric_array
 from ..engine import Value
 from .module import Module
@@ -48,7 +49,11 @@ def as_input(x, dtype, who):
     """A batch as a constant Value of ``dtype``: arrays and lists are checked and converted, Values pass."""
     if isinstance(x, Value):
         return x
-    return Value._wrap_constant(numeric_array(f"{who}: the input", x).astype(dtype, copy=False))
+    array = numeric_array(f"{who}: the input", x)
+    if _tracing.active and type(x) is np.ndarray and array.dtype != dtype:
+        # a compiled step binds the argument's array, so the conversion must be an operation it replays
+        return Value._wrap_constant(array).astype(dtype)
+    return Value._wrap_constant(array.astype(dtype, copy=False))
 
 
 def positive_int(value, what):

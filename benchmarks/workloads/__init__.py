@@ -11,7 +11,7 @@ import numpy as np
 from . import chain, dense_spec, scalar_mlp
 from .base import PeerFactory, Unavailable, Workload, max_relative_error, relative_error
 from .dense_functional import HipsDense, JaxDense
-from .dense_library import LibraryDense, LibraryDenseJit
+from .dense_library import LibraryDense, LibraryDenseJit, LibraryDenseTrainOnBatch
 from .dense_numpy import HandDense
 from .dense_spec import DenseSpec
 from .dense_torch import TorchDense
@@ -30,13 +30,14 @@ def w3(dtype):
 
 
 def dense_workload(id, group, title, spec, threads, peers=None):
-    """A dense workload with the peers named in ``peers`` (all six by default)."""
+    """A dense workload with the peers named in ``peers`` (all seven by default)."""
     X, Y = dense_spec.make_data(spec)
     params = dense_spec.make_params(spec)
     makers = {
         "hand-numpy": lambda: HandDense(spec, X, Y, params),
         "autograd_mlp": lambda: LibraryDense(spec, X, Y, params),
         "autograd_mlp jit": lambda: LibraryDenseJit(spec, X, Y, params),
+        "autograd_mlp train_on_batch": lambda: LibraryDenseTrainOnBatch(spec, X, Y, params),
         "torch": lambda: TorchDense(spec, X, Y, params, threads),
         "jax.jit": lambda: JaxDense(spec, X, Y, params),
         "hips-autograd": lambda: HipsDense(spec, X, Y, params),

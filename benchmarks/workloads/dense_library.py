@@ -69,3 +69,23 @@ class LibraryDenseJit(LibraryDense):
 
     def step(self):
         self.compiled(self.X, self.Y)
+
+
+class LibraryDenseTrainOnBatch(LibraryDense):
+    """The Keras workflow: ``compile(optimizer=SGD(learning_rate=...), loss=...)`` then
+    ``train_on_batch(X, Y)``, which checks its arguments and runs the model's compiled step."""
+
+    name = "autograd_mlp train_on_batch"
+
+    def __init__(self, spec, X, Y, params):
+        super().__init__(spec, X, Y, params)
+        from autograd_mlp import SGD
+
+        self.model.compile(optimizer=SGD(learning_rate=spec.lr), loss=_LOSS_NAMES[spec.loss])
+        self.optimizer = self.model.optimizer
+        self.model.train_on_batch(X, Y)  # binds the optimizer to the parameters
+        for i, layer in enumerate(self.model.layers):  # and back to the shared initial weights
+            layer.set_weights([params[2 * i], params[2 * i + 1]])
+
+    def step(self):
+        self.model.train_on_batch(self.X, self.Y)
