@@ -9,6 +9,7 @@ the History, the evaluation, the predictions, the weights and the optimizer stat
 from __future__ import annotations
 
 import copy
+import pickle
 import warnings
 
 import numpy as np
@@ -20,7 +21,7 @@ import autograd_mlp as am
 from autograd_mlp import Dense, Dropout, Sequential, losses
 from autograd_mlp.jit import ReplayWarning
 from autograd_mlp.models import arguments
-from autograd_mlp.models.compiled import CompiledSteps, uses_compiled_steps
+from autograd_mlp.models.compiled import CompiledSteps, steps_for, uses_compiled_steps
 
 
 def make_model(seed, widths=(8,), activation="tanh", out=1, out_activation="sigmoid", dropout=0.0,
@@ -249,6 +250,16 @@ def test_a_copied_model_compiles_its_own_steps():
     assert all(same(a, b) for a, b in zip(before, model.get_weights()))  # the original did not move
 
 
+def test_a_pickled_model_leaves_its_recordings_behind_and_trains_on():
+    _, model = twins(dict(optimizer="adam", loss="binary_crossentropy"), seed=14)
+    x, y = data(32)
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    twin = pickle.loads(pickle.dumps(model))
+    assert twin._compiled_steps is None
+    assert_same_runs(fit_all(model, x, y, epochs=2, batch_size=8), fit_all(twin, x, y, epochs=2, batch_size=8))
+    assert_same_models(model, twin)
+
+
 # ------------------------------------------------------------ the switches
 def test_run_eagerly_and_jit_compile_follow_keras():
     model = make_model(0)
@@ -292,11 +303,11 @@ def test_bad_switches_are_refused_before_compile_changes_anything(args, error):
 def test_compiled_steps_are_not_used_for_weighted_batches_or_frozen_models():
     model = make_model(0)
     model.compile(optimizer="sgd", loss="mse")
-    assert isinstance(model._steps(), CompiledSteps)
-    assert model._steps(weights=np.ones(3)) is None
+    assert isinstance(steps_for(model), CompiledSteps)
+    assert steps_for(model, weights=np.ones(3)) is None
     for layer in model.layers:
         layer.trainable = False
-    assert model._steps(training=True) is None and model._steps() is not None
+    assert steps_for(model, training=True) is None and steps_for(model) is not None
 
 
 def test_python_side_effects_of_a_loss_run_once_per_recording():

@@ -1,4 +1,4 @@
-"""The compiled steps behind ``fit``, ``train_on_batch``, ``evaluate`` and ``predict``.
+"""A batch's train, test and predict steps for ``fit``, ``train_on_batch``, ``evaluate`` and ``predict``: compiled, or as written.
 
 Keras runs a model's train, test and predict functions compiled unless
 ``compile(run_eagerly=True)`` (or ``jit_compile=False``) says otherwise; so
@@ -41,18 +41,95 @@ are checked at every replay.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..engine import Value, enable_grad, no_grad
 from ..jit import NonFiniteLoss, jit
-from .steps import unweighted_loss
+from .arguments import row_slices
+from .steps import batch_loss, data_of, metric_value, unweighted_loss
 
-__all__ = ["CompiledSteps", "uses_compiled_steps"]
+__all__ = ["CompiledSteps", "uses_compiled_steps", "steps_for", "train_batch", "evaluate_batches",
+           "predict_batches"]
 
 
 def uses_compiled_steps(model):
     """Whether ``model`` runs its steps compiled: ``jit_compile`` on and ``run_eagerly`` off (Keras' rule)."""
     return bool(getattr(model, "jit_compile", False)) and not getattr(model, "run_eagerly", False)
+
+
+def steps_for(model, weights=None, training=False):
+    """``model``'s compiled steps to use for a batch, or None to run it as written."""
+    if weights is not None or not uses_compiled_steps(model):
+        return None
+    if training and not model.trainable_parameters():
+        return None
+    if model._compiled_steps is None:  # a copied or unpickled model, or one never compiled
+        model._compiled_steps = CompiledSteps(model)
+    return model._compiled_steps
+
+
+# ------------------------------------------------------------ one batch, compiled or as written
+def train_batch(model, x, y, weights, metric_fns):
+    """One update on a batch: ``(loss value, [metric values])`` from before the update.
+
+    The update is not applied when the loss is not finite (the caller decides what follows).
+    """
+    steps = steps_for(model, weights, training=True)
+    if steps is not None:
+        value, pred = steps.train(x, y, bool(metric_fns))
+    else:
+        optimizer = model.optimizer
+        optimizer.zero_grad()
+        loss, pred = batch_loss(model, model.loss, x, y, weights)
+        value = _number(loss)
+        if math.isfinite(value) and isinstance(loss, Value) and loss.requires_grad:
+            loss.backward()
+            optimizer.step()
+    if not math.isfinite(value):
+        return value, [math.nan] * len(metric_fns)
+    return value, [metric_value(fn, y, pred) for _, fn in metric_fns]
+
+
+def evaluate_batches(model, x, y, weights, chunk, metric_fns):
+    """Mean loss and metrics over checked arrays, ``chunk`` rows at a time, weighted by rows.
+
+    The loss is computed with the graph recorded (and never differentiated)
+    so that the cross-entropies read the logits of a sigmoid or softmax
+    output exactly as in training; under ``no_grad`` they would fall back to
+    clipped probabilities and disagree for saturated outputs.  Penalties
+    count as in training; with row weights the result is
+    Σ w_i l_i / n + penalties, whatever the chunk size.
+    """
+    n = x.shape[0]
+    loss_sum = 0.0
+    metric_sums = [0.0] * len(metric_fns)
+    steps = steps_for(model, weights)
+    with enable_grad():
+        for rows in row_slices(n, chunk):
+            x_c, y_c = x[rows], y[rows]
+            if steps is not None:
+                loss, pred = steps.test(x_c, y_c, bool(metric_fns))
+            else:
+                loss, pred = batch_loss(model, model.loss, x_c, y_c, None if weights is None else weights[rows])
+            count = x_c.shape[0]
+            loss_sum += _number(loss) * count
+            for i, (_, fn) in enumerate(metric_fns):
+                metric_sums[i] += metric_value(fn, y_c, pred) * count
+            del loss, pred
+    logs = {"loss": loss_sum / n}
+    logs.update((name, total / n) for (name, _), total in zip(metric_fns, metric_sums))
+    return logs
+
+
+def predict_batches(model, x, chunk):
+    """The outputs for the rows of ``x``, ``chunk`` rows at a time, without a graph (the caller sets the mode)."""
+    steps = steps_for(model)
+    forward = steps.predict if steps is not None else (lambda rows: _data(model(rows)))
+    with no_grad():
+        parts = [forward(x[rows]) for rows in row_slices(x.shape[0], chunk)]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
 
 class CompiledSteps:
@@ -70,9 +147,10 @@ class CompiledSteps:
         self._predict = None
         self._dtypes = {}  # x dtype -> the outputs' dtype
 
-    def __deepcopy__(self, memo):
-        # A copied model compiles its own steps (recordings hold this model's buffers).
-        return None
+    def __reduce__(self):
+        # A copied or unpickled model compiles its own steps: recordings hold this model's
+        # buffers and generated functions, which neither copy nor pickle.
+        return _no_steps, ()
 
     def _key(self):
         model = self.model
@@ -156,9 +234,13 @@ def _test_function(model, with_outputs):
     return test_step
 
 
+def _no_steps():
+    return None
+
+
 def _number(loss):
     return float(loss.data if isinstance(loss, Value) else loss)
 
 
 def _data(out):
-    return np.asarray(out.data if isinstance(out, Value) else out)
+    return np.asarray(data_of(out))

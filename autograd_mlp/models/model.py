@@ -41,15 +41,13 @@ import numpy as np
 
 from .. import losses, metrics as metrics_module, optim
 from ..callbacks import CallbackList, History, ProgbarLogger
-from ..engine import Value, enable_grad, no_grad
 from ..nn.init import generator as _library_generator
 from ..progress import format_logs
 from . import arguments
 from .arguments import check_batch_size, check_verbose, row_slices
 from .checks import DataChecks
-from .compiled import CompiledSteps, uses_compiled_steps
+from .compiled import CompiledSteps, evaluate_batches, predict_batches, train_batch
 from .saving import load_weights, save_model, save_weights
-from .steps import batch_loss, data_of as _data, metric_value as _metric_value
 from .streams import MemmapBatches, evaluate_stream, fit_stream, is_stream, predict_stream
 from .summary import print_summary
 from .weighting import check_sample_weight, class_weight_rows
@@ -379,37 +377,12 @@ class Model(DataChecks):
             self.train(was_training)
         return history
 
-    def _steps(self, weights=None, training=False):
-        """The compiled steps to use for a batch, or None to run it as written (see models.compiled)."""
-        if weights is not None or not uses_compiled_steps(self):
-            return None
-        if training and not self.trainable_parameters():
-            return None
-        if self._compiled_steps is None:  # compiled before this attribute existed, or a copied model
-            self._compiled_steps = CompiledSteps(self)
-        return self._compiled_steps
-
     def _train_step(self, x_b, y_b, w_b, metric_fns):
         """One update on a batch: ``(loss value, [metric values])`` from before the update.
 
         The update is not applied when the loss is not finite (the caller decides what follows).
         """
-        steps = self._steps(w_b, training=True)
-        if steps is not None:
-            value, pred = steps.train(x_b, y_b, bool(metric_fns))
-            if not math.isfinite(value):
-                return value, [math.nan] * len(metric_fns)
-            return value, [_metric_value(fn, y_b, pred) for _, fn in metric_fns]
-        optimizer = self.optimizer
-        optimizer.zero_grad()
-        loss, pred = batch_loss(self, self.loss, x_b, y_b, w_b)
-        value = float(loss.data if isinstance(loss, Value) else loss)
-        if not math.isfinite(value):
-            return value, [math.nan] * len(metric_fns)
-        if isinstance(loss, Value) and loss.requires_grad:
-            loss.backward()
-            optimizer.step()
-        return value, [_metric_value(fn, y_b, pred) for _, fn in metric_fns]
+        return train_batch(self, x_b, y_b, w_b, metric_fns)
 
     def _train_epoch(self, x, y, weights, order, batch_size, metric_fns, callback_list, epoch):
         """One pass over the training rows; returns the epoch logs (running means)."""
@@ -497,35 +470,8 @@ class Model(DataChecks):
 
     # ---------------------------------------------------------- inference
     def _evaluate_arrays(self, x, y, weights, chunk, metric_fns):
-        """Mean loss and metrics over checked arrays, chunk by chunk, weighted by rows.
-
-        The loss is computed with the graph recorded (and never differentiated)
-        so that the cross-entropies read the logits of a sigmoid or softmax
-        output exactly as in training; under ``no_grad`` they would fall back to
-        clipped probabilities and disagree for saturated outputs.  Penalties
-        count as in training; with row weights the result is
-        Σ w_i l_i / n + penalties, whatever the chunk size.
-        """
-        n = x.shape[0]
-        loss_sum = 0.0
-        metric_sums = [0.0] * len(metric_fns)
-        steps = self._steps(weights)
-        with enable_grad():
-            for rows in row_slices(n, chunk):
-                x_c, y_c = x[rows], y[rows]
-                w_c = None if weights is None else weights[rows]
-                if steps is not None:
-                    loss, pred = steps.test(x_c, y_c, bool(metric_fns))
-                else:
-                    loss, pred = batch_loss(self, self.loss, x_c, y_c, w_c)
-                count = x_c.shape[0]
-                loss_sum += float(loss.data if isinstance(loss, Value) else loss) * count
-                for i, (_, fn) in enumerate(metric_fns):
-                    metric_sums[i] += _metric_value(fn, y_c, pred) * count
-                del loss, pred
-        logs = {"loss": loss_sum / n}
-        logs.update((name, total / n) for (name, _), total in zip(metric_fns, metric_sums))
-        return logs
+        """Mean loss and metrics over checked arrays, chunk by chunk, weighted by rows (see models.compiled)."""
+        return evaluate_batches(self, x, y, weights, chunk, metric_fns)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None, return_dict=False,
                  steps=None):
@@ -566,16 +512,12 @@ class Model(DataChecks):
         if is_stream(x):
             return predict_stream(self, x, steps)
         x = self._check_x(x)
-        steps = self._steps()
-        forward = steps.predict if steps is not None else (lambda x: np.asarray(_data(self(x))))
         was_training = getattr(self, "training", False)
         self.eval()
         try:
-            with no_grad():
-                parts = [forward(x[rows]) for rows in row_slices(x.shape[0], chunk)]
+            return predict_batches(self, x, chunk)
         finally:
             self.train(was_training)
-        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
 
     def predict_classes(self, x, batch_size=None, verbose=0):
         """Class predictions, by the rule of the output layer:
