@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import autograd_mlp as am
 from autograd_mlp import SGD, Adam, Dense, Dropout, RMSprop, Sequential, Value, losses, ops
 from autograd_mlp.jit import Compiled, NonFiniteLoss, ReplayWarning, jit
-from autograd_mlp.jit import _kernels, _rules
+from autograd_mlp.jit import _compiler, _kernels, _rules
 from autograd_mlp.losses import functions as loss_functions
 from autograd_mlp.nn.scalar import ScalarMLP
 from autograd_mlp.optim import ExponentialDecay
@@ -373,6 +373,86 @@ def test_dropout_masks_are_redrawn_each_replay_from_the_same_generator():
     ma.eval()
     assert dynamic(x, y).data == compiled(x, y).data
     assert compiled.recordings == 2
+
+
+# ------------------------------------------------ optimizer updates written out
+def programs_of(step):
+    return [p for programs in step._cache().values() for p in programs]
+
+
+def plain_sgd_pair(lr, dtype=np.float64, make=None):
+    """Two equal models (one wide enough that its first weight is updated in several chunks) and
+    an extra parameter that no loss reaches, each with its own optimizer."""
+    def one():
+        am.set_seed(5)
+        model = Sequential([Dense(170, input_dim=100, activation="relu", dtype=dtype),
+                            Dense(3, activation="softmax", dtype=dtype)])
+        unused = Value(np.ones((2, 2), dtype=dtype), requires_grad=True)  # never gets a gradient
+        params = model.parameters() + [unused]
+        return model, unused, (make or (lambda p: SGD(p, lr=lr)))(params)
+
+    return one(), one()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("lr", [0.1, ExponentialDecay(0.5, 2, 0.5)])
+def test_plain_sgd_is_written_out_and_equals_step_bit_for_bit(lr, dtype):
+    (ma, ua, oa), (mb, ub, ob) = plain_sgd_pair(lr, dtype)
+    assert ma.layers[0].kernel.data.size > _compiler.UPDATE_CHUNK  # chunked, with a shorter last chunk
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        x = rng.standard_normal((6, 100)).astype(dtype)
+        y = np.eye(3, dtype=dtype)[rng.integers(0, 3, 6)]
+        a, b = dynamic(x, y), compiled(x, y)
+        assert same(a.data, b.data)
+        assert_same_state(ma, mb, oa, ob)
+        assert ub.grad is None and same(ua.data, ub.data)
+    assert compiled.recordings == 1
+    (program,) = programs_of(compiled)
+    assert ".step()" not in program.source and "_lr" in program.source
+    assert "_scratch_buffers" not in vars(ob)  # the recording's per-parameter scratch was freed
+    # a learning rate set between steps (as ReduceLROnPlateau does) is read at the next replay
+    oa.learning_rate = ob.learning_rate = 0.03
+    x, y = rng.standard_normal((6, 100)).astype(dtype), np.eye(3, dtype=dtype)[rng.integers(0, 3, 6)]
+    assert same(dynamic(x, y).data, compiled(x, y).data)
+    assert_same_state(ma, mb, oa, ob)
+    assert compiled.recordings == 1
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: SGD(p, lr=0.1, momentum=0.9), lambda p: SGD(p, lr=0.1, weight_decay=0.01),
+    lambda p: SGD(p, lr=0.1, clipnorm=0.5), lambda p: SGD(p, lr=0.1, clipvalue=0.01),
+    lambda p: SGD(p, lr=0.1, global_clipnorm=0.5), lambda p: Adam(p, lr=0.01),
+])
+def test_other_updates_call_step_at_replay(make):
+    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(None, make=make)
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(2)
+    for _ in range(3):
+        x, y = rng.standard_normal((4, 100)), np.eye(3)[rng.integers(0, 3, 4)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    (program,) = programs_of(compiled)
+    assert ".step()" in program.source
+
+
+def test_sgd_given_momentum_after_recording_records_again():
+    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(3)
+    for step in range(6):
+        if step == 3:
+            oa.momentum = ob.momentum = 0.5
+        if step == 4:
+            oa.clipvalue = ob.clipvalue = 0.001
+        x, y = rng.standard_normal((4, 100)), np.eye(3)[rng.integers(0, 3, 4)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    assert compiled.recordings == 2  # the momentum's program calls step(), which reads every setting
 
 
 # -------------------------------------------------------- what records again

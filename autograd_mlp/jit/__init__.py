@@ -22,9 +22,11 @@ What is recorded
     Every operation on Values (forward, and the backward pass ``backward()``
     runs), gradient resets (``optimizer.zero_grad()``, ``module.zero_grad()``),
     optimizer updates (``optimizer.step()``: at replay the optimizer's own
-    ``step()`` runs, so the learning rate is read from its schedule, its state
-    and iteration count advance and parameters without a gradient are
-    skipped, exactly as in the dynamic path), and the random draws of Dropout
+    ``step()`` runs, or for plain SGD, without momentum, weight decay or
+    clipping, its update written out in the program; either way the learning
+    rate is read from its schedule, the iteration count advances and
+    parameters without a gradient are skipped, exactly as in the dynamic
+    path), and the random draws of Dropout
     (a new mask on every replay, from the generator the dynamic path uses).
 
 What a replay is

@@ -296,18 +296,30 @@ class Compiler:
 
     def _step_source(self, optimizer, me):
         """The optimizer's own compiled form of step() where every parameter is an array whose
-        gradient this program knows (written by its backward pass, or None after its reset)."""
+        gradient this program knows (written by its backward pass with the parameter's shape and
+        dtype, or None after its reset); else None, and the replay calls step()."""
         datas, grads = [], []
         for p in optimizer.params:
             state = self.grad_state.get(id(p))
             if type(p.data) is not np.ndarray or state is None:
                 return None
-            datas.append(self.value_name(p))
-            grads.append(self.grads.get(id(p)) if state == "set" else None)
+            data = self.value_name(p)
+            grad = None
+            if state == "set":
+                grad = self.grads.get(id(p))
+                # step() casts a gradient to the parameter's dtype (and broadcasts it): a written-out
+                # update would do those differently, so it takes only a gradient that needs neither
+                if grad is None or self.specs.get(grad) != self.specs[data]:
+                    return None
+            datas.append(data)
+            grads.append(grad)
+
         def scratch(name):
+            # shaped like the array when it fits in one chunk (one ufunc call, no reshaping at
+            # replay), else a flat chunk the update walks the array's flat view with
             _, shape, dtype = self.specs[name]
             size = int(np.prod(shape))
-            return self.buffer((min(size, UPDATE_CHUNK),), dtype), size, UPDATE_CHUNK
+            return self.buffer(shape if size <= UPDATE_CHUNK else (UPDATE_CHUNK,), dtype), size, UPDATE_CHUNK
 
         return optimizer._step_source(me, datas, grads, scratch)
 
@@ -322,6 +334,8 @@ class Compiler:
         elif state == "set":
             name = self.fresh("g")
             text = f"{name} = {self.grads[id(leaf)]} + {g}\n{owner}.grad = {name}"
+            if self.specs.get(self.grads[id(leaf)]) == self.specs.get(g):
+                self.specs[name] = self.specs.get(g)  # the sum of two like arrays is one more
         else:
             name = self.fresh("g")
             text = f"_t = {owner}.grad\n{name} = {g} if _t is None else _t + {g}\n{owner}.grad = {name}"
