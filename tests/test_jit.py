@@ -7,6 +7,7 @@ loss, the parameters, their gradients and the optimizer state after every step.
 
 from __future__ import annotations
 
+import re
 import threading
 import warnings
 
@@ -453,6 +454,37 @@ def test_sgd_given_momentum_after_recording_records_again():
         assert same(dynamic(x, y).data, compiled(x, y).data)
         assert_same_state(ma, mb, oa, ob)
     assert compiled.recordings == 2  # the momentum's program calls step(), which reads every setting
+
+
+def test_an_activation_gradient_is_written_over_a_gradient_nothing_reads_again():
+    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(4)
+    for _ in range(3):
+        x, y = rng.standard_normal((5, 100)), np.eye(3)[rng.integers(0, 3, 5)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    (program,) = programs_of(compiled)
+    # the ReLU's gradient g ⊙ [z > 0] overwrites g (the product of the next layer's weights)
+    assert re.search(r"(\w+) = _np\.multiply\((\w+), B\d+, out=\2\)", program.source)
+
+
+def test_writing_in_place_keeps_a_buffer_that_is_read_again():
+    def text(*lines):
+        return [_compiler._Stmt(line, (line.split(" = ")[0],), True) for line in lines]
+
+    buffers = {"B1": ((3,), np.dtype(float)), "B2": ((3,), np.dtype(float)), "B3": ((3,), np.dtype(float))}
+    kept = text("g1 = _matmul(a, b, out=B1)", "g2 = _np.multiply(g1, m, out=B2)", "g3 = _np.add(g1, g2, out=B3)")
+    _compiler._write_in_place(kept, buffers, ["g3"])
+    assert kept[1].text.endswith("out=B2)")  # g1 is read again below
+    assert kept[2].text.endswith("out=g1)") or kept[2].text.endswith("out=g2)")
+    kept = text("g1 = _matmul(a, b, out=B1)", "g2 = _np.multiply(g1, m, out=B2)")
+    _compiler._write_in_place(kept, buffers, ["g1", "g2"])  # g1 is returned
+    assert kept[1].text.endswith("out=B2)")
+    kept = text("g1 = _matmul(a, b, out=B1)", "g2 = _np.multiply(g1, m, out=B2)", "K.grad = B1")
+    _compiler._write_in_place(kept, buffers, ["g2"])  # B1 is named again
+    assert kept[1].text.endswith("out=B2)")
 
 
 # -------------------------------------------------------- what records again

@@ -51,6 +51,8 @@ Same numbers
     forward computed; cross-entropy's rule reuses the forward's ``e^(z - m)``
     and row sums where every row maximum ``m`` is finite; SGD without momentum
     updates a large parameter chunk by chunk through a cache-sized scratch;
+    an elementwise result (a ReLU's or tanh's gradient) is written over an
+    input buffer that nothing reads afterwards, as hand-written numpy does;
     overflow in the sigmoid is silenced through numpy's error-state variable
     rather than a new ``np.errstate`` per use.
 

@@ -376,6 +376,10 @@ class Compiler:
             kept.append(stmt)
             live.update(_NAME.findall(stmt.text))
         kept.reverse()
+        _write_in_place(kept, self.buffers, outputs)
+        live = set()
+        for text in [*outputs, *(stmt.text for stmt in kept)]:
+            live.update(_NAME.findall(text))
         for name in list(self.buffers):
             if name not in live:
                 del self.buffers[name]
@@ -393,6 +397,52 @@ class Compiler:
         else:
             lines.append(f"    return ({''.join(x + ', ' for x in outputs)})")
         return "\n".join(lines) + "\n", self.namespace
+
+
+_UFUNC_LINE = re.compile(r"^(\w+) = _np\.(\w+)\((.*), out=(B\d+)\)(\s*#.*)?$")
+_BOUND_LINE = re.compile(r"^(\w+) = (?:.*, out=(B\d+)\)|(B\d+))(\s*#.*)?$")
+
+
+def _write_in_place(kept, buffers, outputs):
+    """Let an elementwise ufunc write into the buffer of an input that nothing reads afterwards.
+
+    ``y = _np.multiply(g, mask, out=B2)`` becomes ``out=g`` when ``g`` holds a
+    buffer of B2's shape and dtype that only ``g``'s own statement writes and
+    only this line reads (the gradient of a ReLU or tanh written over the
+    incoming gradient, as hand-written numpy does).  The same ufunc on the
+    same inputs, element by element, gives the same bits wherever it writes;
+    the program needs one buffer fewer and touches less memory.
+    """
+    defined = {}  # name -> (index of its statement, the buffer it is bound to)
+    uses = {}     # name -> indices of the statements that mention it
+    for i, stmt in enumerate(kept):
+        for line in stmt.text.split("\n"):
+            bound = _BOUND_LINE.match(line)
+            if bound and bound.group(1) in stmt.defs:
+                defined[bound.group(1)] = (i, bound.group(2) or bound.group(3))
+        for name in set(_NAME.findall(stmt.text)):
+            uses.setdefault(name, []).append(i)
+    returned = set()
+    for text in outputs:
+        returned.update(_NAME.findall(text))
+    for i, stmt in enumerate(kept):
+        lines = stmt.text.split("\n")
+        for j, line in enumerate(lines):
+            m = _UFUNC_LINE.match(line)
+            if m is None or not isinstance(getattr(np, m.group(2), None), np.ufunc):
+                continue
+            out = m.group(4)
+            for name in _NAME.findall(m.group(3)):
+                where = defined.get(name)
+                if where is None or name in returned or where[1] not in buffers:
+                    continue
+                start, buffer = where
+                if (buffers[buffer] == buffers[out] and uses.get(name) == [start, i]
+                        and uses.get(buffer) == [start]
+                        and sum(name in _NAME.findall(other) for other in lines) == 1):
+                    lines[j] = line[:m.start(4) - 4] + f"out={name})" + line[m.end(4) + 1:]
+                    stmt.text = "\n".join(lines)
+                    break
 
 
 def value(data, grad=None):
