@@ -467,7 +467,7 @@ def test_an_activation_gradient_is_written_over_a_gradient_nothing_reads_again()
         assert_same_state(ma, mb, oa, ob)
     (program,) = programs_of(compiled)
     # the ReLU's gradient g ⊙ [z > 0] overwrites g (the product of the next layer's weights)
-    assert re.search(r"(\w+) = _np\.multiply\((\w+), B\d+, out=\2\)", program.source)
+    assert re.search(r"(\w+) = _np\.multiply\((\w+), B\d+, \2\)", program.source)
 
 
 def test_writing_in_place_keeps_a_buffer_that_is_read_again():
@@ -485,6 +485,15 @@ def test_writing_in_place_keeps_a_buffer_that_is_read_again():
     kept = text("g1 = _matmul(a, b, out=B1)", "g2 = _np.multiply(g1, m, out=B2)", "K.grad = B1")
     _compiler._write_in_place(kept, buffers, ["g2"])  # B1 is named again
     assert kept[1].text.endswith("out=B2)")
+
+
+def test_ufuncs_get_their_out_by_position_except_where_numpy_deprecates_it():
+    namespace = {"_matmul": np.matmul, "_add_reduce": np.add.reduce}
+    text = ("g = _np.multiply(a, b, out=B1)  # note\n_np.add(g, K1 * 2.0, out=g)\nr = _matmul(x.T, g, out=B2)\n"
+            "s = _add_reduce(g, axis=0, out=B3)\nm = _np.maximum(v, 0, out=B4)\n_np.max(v, axis=-1, out=B5)")
+    assert _compiler._positional_out(text, namespace).split("\n") == [
+        "g = _np.multiply(a, b, B1)  # note", "_np.add(g, K1 * 2.0, g)", "r = _matmul(x.T, g, B2)",
+        "s = _add_reduce(g, 0, None, B3)", "m = _np.maximum(v, 0, out=B4)", "_np.max(v, axis=-1, out=B5)"]
 
 
 # -------------------------------------------------------- what records again
