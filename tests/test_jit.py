@@ -334,6 +334,14 @@ def test_inline_loss_forms_equal_the_rules(op, dtype, extreme):
         assert same(c.run(text, **scope, g=g)["grad"], rules.vjps[0](g, z, p, y, r))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_squared_error_sum_dot_method_is_the_rules_matmul(dtype):
+    rng = np.random.default_rng(1)
+    for n in [1, 2, 7, 31, 250, 1000, 4097, 70001]:
+        d = (rng.standard_normal(n) * 1e3).astype(dtype)
+        assert same(d.dot(d), d @ d)
+
+
 def test_every_forward_matches_its_operation():
     """The adapter's forwards compute what the operations compute (the recorded data)."""
     rng = np.random.default_rng(0)

@@ -104,8 +104,10 @@ def forward(c, op, out, args, ctx, a, k, o):
     if op is r.MSE:
         t = c.buffer(p.shape, p.dtype)
         c.reusable[("p - y", a[0], k[0])] = (t, o)
+        # _d.dot(_d) is the rule's _d @ _d: both run the dtype's dot kernel on a 1-d array, and the
+        # method call skips the matmul ufunc's dispatch (half of the 0.8 µs it costs on W1)
         return (f"_d = _np.subtract({a[0]}, {k[0]}, out={t}).reshape(-1)\n"
-                f"{o} = {kind}(_d @ _d * {coef!r})")
+                f"{o} = {kind}(_d.dot(_d) * {coef!r})")
     if op is r.CE_LOGITS and p.ndim == 2:
         return _ce_forward(c, p, a[0], k, o, kind, coef)
     if op is r.BCE_LOGITS:
