@@ -212,9 +212,15 @@ class Compiled:
         if _tracing.active and _tracing.current() is not None:
             # inside another step being recorded: run as written, so that step records these operations
             return self.fn(*args, **kwargs)
-        signature = [(a.shape, a.dtype) if type(a) is np.ndarray else None for a in args]
-        if not kwargs and None not in signature:  # only arrays: the common case, in short
-            leaves, signature = args, tuple(signature)
+        signature = ()
+        if not kwargs:  # only arrays: the common case, in short (a loop is cheaper than a comprehension)
+            for a in args:
+                if type(a) is not np.ndarray:
+                    signature = None
+                    break
+                signature += ((a.shape, a.dtype),)
+        if signature is not None and not kwargs:
+            leaves = args
         else:
             leaves, signature = [], [()]
             _flatten(args, leaves, signature)
