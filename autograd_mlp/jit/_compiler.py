@@ -359,10 +359,12 @@ class Compiler:
     def finish(self, outputs, single=False):
         """Source and namespace of ``_replay(A)``, returning the locals named in ``outputs``
         (or, with ``single``, the Value :func:`value` makes of them)."""
+        quick = []  # what every call tests: each leaf's data is the object seen last, requires_grad unchanged
         for owner, (kind, shape, dtype, requires_grad) in self.leaf_specs.items():
             # the data's type, shape and dtype are checked again only when it is another object
             # (set_weights assigns new arrays); requires_grad at every call
             seen = self.constant([None])
+            quick.append(f"{owner}.data is not {seen}[0] or {owner}.requires_grad is not {requires_grad}")
             test = f"type(_d) is not {self.constant(kind)}"
             if kind is np.ndarray:
                 test += (f" or _d.shape != {shape!r} or _d.dtype != {self.constant(dtype)}"
@@ -393,8 +395,11 @@ class Compiler:
         lines = ["def _replay(A):"]
         if self.guards:
             lines.append("    if (" + "\n            or ".join(self.guards) + "):\n        return _MISS")
-        for check in self.checks:
-            lines.extend("    " + line for line in check.split("\n"))
+        if self.checks:
+            # the full checks run only when the quick test fails (the first call, new data)
+            lines.append("    if (" + "\n            or ".join(quick) + "):")
+            for check in self.checks:
+                lines.extend("        " + line for line in check.split("\n"))
         for stmt in kept:
             lines.extend("    " + line for line in stmt.text.split("\n"))
         if single:
