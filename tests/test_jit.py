@@ -265,6 +265,8 @@ class _Names:
         self.namespace[f"K{self.n}"] = obj
         return f"K{self.n}"
 
+    scaled = _compiler.Compiler.scaled
+
     def run(self, text, **values):
         scope = dict(self.namespace, **values)
         exec(text, scope)
@@ -332,6 +334,10 @@ def test_inline_loss_forms_equal_the_rules(op, dtype, extreme):
         g = z.dtype.type(1)
         text, _ = _kernels.vjp(c, op, 0, _kernels.spec(g), z, [p], (y, r), "g", "out", ["p"], ["y", "r"], "grad")
         assert same(c.run(text, **scope, g=g)["grad"], rules.vjps[0](g, z, p, y, r))
+        # the seed of a backward pass is a constant: its product with the mean's coefficient is folded
+        seed = c.constant(g)
+        text, _ = _kernels.vjp(c, op, 0, _kernels.spec(g), z, [p], (y, r), seed, "out", ["p"], ["y", "r"], "grad")
+        assert same(c.run(text, **scope)["grad"], rules.vjps[0](g, z, p, y, r))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -106,6 +106,16 @@ class Compiler:
         self.keep.append(obj)
         return name
 
+    def scaled(self, name, factor):
+        """Source for ``name * factor`` (a Python float): the product itself when ``name`` is a
+        constant of the program (the seed of a backward pass), computed once here, the same
+        operation on the same numbers as at every replay."""
+        if name in self.namespace and name not in kernels.NAMES:
+            return self.constant(self.namespace[name] * factor)
+        if re.fullmatch(r"-?[0-9]+\.[0-9]*(e[-+]?[0-9]+)?|-?[0-9]+e[-+]?[0-9]+", name):  # a float's repr
+            return self.constant(float(name) * factor)
+        return f"{name} * {factor!r}"
+
     def buffer(self, shape, dtype):
         name = self.fresh("B")
         self.buffers[name] = (tuple(shape), np.dtype(dtype))

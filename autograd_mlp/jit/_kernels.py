@@ -295,9 +295,9 @@ def _loss_vjp(c, op, args, ctx, gn, a, k, out):
         made = c.reusable.get(("p - y", a[0], k[0]))
         if made is not None:  # the forward left p - y in its buffer: the same numbers, one pass fewer
             diff, after = made
-            return f"{out} = _np.multiply({diff}, {gn} * {twice!r}, out={buffer})  # after {after}"
+            return f"{out} = _np.multiply({diff}, {c.scaled(gn, twice)}, out={buffer})  # after {after}"
         return (f"{out} = _np.subtract({a[0]}, {k[0]}, out={buffer})\n"
-                f"_np.multiply({out}, {gn} * {twice!r}, out={out})")
+                f"_np.multiply({out}, {c.scaled(gn, twice)}, out={out})")
     if op is r.CE_LOGITS:  # g c (softmax(z) Σ_k y - y)
         made = c.reusable.get(("ce", a[0], k[0]))
         if made is None or p.ndim != 2:
@@ -309,10 +309,10 @@ def _loss_vjp(c, op, args, ctx, gn, a, k, out):
                 f"    {out} = _np.divide({e}, {total}, out={buffer})\n"
                 f"    _np.multiply({out}, _add_reduce({k[0]}, -1, None, None, True), out={out})\n"
                 f"    _np.subtract({out}, {k[0]}, out={out})\n"
-                f"    _np.multiply({gn} * {coef!r}, {out}, out={out})\n"
+                f"    _np.multiply({c.scaled(gn, coef)}, {out}, out={out})\n"
                 f"else:\n    {out} = {rule}({gn}, {after}, {a[0]}, {k[0]}, {k[1]})")
     if op is r.BCE_LOGITS:  # g c (σ(z) - y)
-        return (f"_s = {gn} * {coef!r}\n" + _sigmoid_into(a[0], buffer) + "\n"
+        return (f"_s = {c.scaled(gn, coef)}\n" + _sigmoid_into(a[0], buffer) + "\n"
                 f"_np.subtract({buffer}, {k[0]}, out={buffer})\n{out} = _np.multiply(_s, {buffer}, out={buffer})")
     return None
 
