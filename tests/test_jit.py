@@ -454,6 +454,22 @@ def test_other_updates_call_step_at_replay(make):
     assert ".step()" in program.source
 
 
+def test_sgd_bound_to_other_parameters_after_recording_records_again():
+    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    hidden = [mb, ob]  # in a list, out of the guards' sight
+    compiled = jit(lambda x, y: torch_style(hidden[0], hidden[1], losses.categorical_crossentropy)(x, y))
+    rng = np.random.default_rng(5)
+    for step in range(4):
+        if step == 2:
+            oa.bind(ma.layers[1].parameters())
+            ob.bind(mb.layers[1].parameters())
+        x, y = rng.standard_normal((4, 100)), np.eye(3)[rng.integers(0, 3, 4)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    assert compiled.recordings == 2
+
+
 def test_sgd_given_momentum_after_recording_records_again():
     (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
     dynamic = torch_style(ma, oa, losses.categorical_crossentropy)

@@ -225,6 +225,8 @@ class Compiler:
             self.emit(f"{me}.step()", pure=False)
         else:
             guards, lines = written
+            # the update names the parameters step() would find in this list: a new list records again
+            self.guards.append(f"{me}.params is not {self.constant(optimizer.params)}")
             self.guards.extend(guards)
             self.emit("\n".join(lines), pure=False)
         for p in optimizer.params:
