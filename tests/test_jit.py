@@ -526,6 +526,13 @@ def test_ufuncs_get_their_out_by_position_except_where_numpy_deprecates_it():
         "s = _add_reduce(g, 0, None, B3)", "m = _np.maximum(v, 0, out=B4)", "_np.max(v, axis=-1, out=B5)"]
 
 
+def test_a_constant_times_a_coefficient_is_computed_when_compiling():
+    c = _Names()
+    seed = c.constant(np.float32(1.5))
+    assert same(c.namespace[c.scaled(seed, 0.1)], np.float32(1.5) * 0.1)
+    assert c.namespace[c.scaled("2.0", 0.1)] == 2.0 * 0.1 and c.scaled("g7", 0.1) == "g7 * 0.1"
+
+
 # -------------------------------------------------------- what records again
 def test_new_shapes_record_again_and_the_cache_is_bounded():
     model = Sequential([Dense(2, input_dim=3)])
