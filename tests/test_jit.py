@@ -7,6 +7,7 @@ loss, the parameters, their gradients and the optimizer state after every step.
 
 from __future__ import annotations
 
+import re
 import threading
 import warnings
 
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 import autograd_mlp as am
 from autograd_mlp import SGD, Adam, Dense, Dropout, RMSprop, Sequential, Value, losses, ops
 from autograd_mlp.jit import Compiled, NonFiniteLoss, ReplayWarning, jit
-from autograd_mlp.jit import _kernels, _rules
+from autograd_mlp.jit import _compiler, _kernels, _rules
 from autograd_mlp.losses import functions as loss_functions
 from autograd_mlp.nn.scalar import ScalarMLP
 from autograd_mlp.optim import ExponentialDecay
@@ -264,6 +265,8 @@ class _Names:
         self.namespace[f"K{self.n}"] = obj
         return f"K{self.n}"
 
+    scaled = _compiler.Compiler.scaled
+
     def run(self, text, **values):
         scope = dict(self.namespace, **values)
         exec(text, scope)
@@ -331,6 +334,18 @@ def test_inline_loss_forms_equal_the_rules(op, dtype, extreme):
         g = z.dtype.type(1)
         text, _ = _kernels.vjp(c, op, 0, _kernels.spec(g), z, [p], (y, r), "g", "out", ["p"], ["y", "r"], "grad")
         assert same(c.run(text, **scope, g=g)["grad"], rules.vjps[0](g, z, p, y, r))
+        # the seed of a backward pass is a constant: its product with the mean's coefficient is folded
+        seed = c.constant(g)
+        text, _ = _kernels.vjp(c, op, 0, _kernels.spec(g), z, [p], (y, r), seed, "out", ["p"], ["y", "r"], "grad")
+        assert same(c.run(text, **scope)["grad"], rules.vjps[0](g, z, p, y, r))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_squared_error_sum_dot_method_is_the_rules_matmul(dtype):
+    rng = np.random.default_rng(1)
+    for n in [1, 2, 7, 31, 250, 1000, 4097, 70001]:
+        d = (rng.standard_normal(n) * 1e3).astype(dtype)
+        assert same(d.dot(d), d @ d)
 
 
 def test_every_forward_matches_its_operation():
@@ -373,6 +388,149 @@ def test_dropout_masks_are_redrawn_each_replay_from_the_same_generator():
     ma.eval()
     assert dynamic(x, y).data == compiled(x, y).data
     assert compiled.recordings == 2
+
+
+# ------------------------------------------------ optimizer updates written out
+def programs_of(step):
+    return [p for programs in step._cache().values() for p in programs]
+
+
+def plain_sgd_pair(lr, dtype=np.float64, make=None):
+    """Two equal models (one wide enough that its first weight is updated in several chunks) and
+    an extra parameter that no loss reaches, each with its own optimizer."""
+    def one():
+        am.set_seed(5)
+        model = Sequential([Dense(170, input_dim=100, activation="relu", dtype=dtype),
+                            Dense(3, activation="softmax", dtype=dtype)])
+        unused = Value(np.ones((2, 2), dtype=dtype), requires_grad=True)  # never gets a gradient
+        params = model.parameters() + [unused]
+        return model, unused, (make or (lambda p: SGD(p, lr=lr)))(params)
+
+    return one(), one()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("lr", [0.1, ExponentialDecay(0.5, 2, 0.5)])
+def test_plain_sgd_is_written_out_and_equals_step_bit_for_bit(lr, dtype):
+    (ma, ua, oa), (mb, ub, ob) = plain_sgd_pair(lr, dtype)
+    assert ma.layers[0].kernel.data.size > _compiler.UPDATE_CHUNK  # chunked, with a shorter last chunk
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        x = rng.standard_normal((6, 100)).astype(dtype)
+        y = np.eye(3, dtype=dtype)[rng.integers(0, 3, 6)]
+        a, b = dynamic(x, y), compiled(x, y)
+        assert same(a.data, b.data)
+        assert_same_state(ma, mb, oa, ob)
+        assert ub.grad is None and same(ua.data, ub.data)
+    assert compiled.recordings == 1
+    (program,) = programs_of(compiled)
+    assert ".step()" not in program.source and "_lr" in program.source
+    assert "_scratch_buffers" not in vars(ob)  # the recording's per-parameter scratch was freed
+    # a learning rate set between steps (as ReduceLROnPlateau does) is read at the next replay
+    oa.learning_rate = ob.learning_rate = 0.03
+    x, y = rng.standard_normal((6, 100)).astype(dtype), np.eye(3, dtype=dtype)[rng.integers(0, 3, 6)]
+    assert same(dynamic(x, y).data, compiled(x, y).data)
+    assert_same_state(ma, mb, oa, ob)
+    assert compiled.recordings == 1
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: SGD(p, lr=0.1, momentum=0.9), lambda p: SGD(p, lr=0.1, weight_decay=0.01),
+    lambda p: SGD(p, lr=0.1, clipnorm=0.5), lambda p: SGD(p, lr=0.1, clipvalue=0.01),
+    lambda p: SGD(p, lr=0.1, global_clipnorm=0.5), lambda p: Adam(p, lr=0.01),
+])
+def test_other_updates_call_step_at_replay(make):
+    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(None, make=make)
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(2)
+    for _ in range(3):
+        x, y = rng.standard_normal((4, 100)), np.eye(3)[rng.integers(0, 3, 4)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    (program,) = programs_of(compiled)
+    assert ".step()" in program.source
+
+
+def test_sgd_bound_to_other_parameters_after_recording_records_again():
+    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    hidden = [mb, ob]  # in a list, out of the guards' sight
+    compiled = jit(lambda x, y: torch_style(hidden[0], hidden[1], losses.categorical_crossentropy)(x, y))
+    rng = np.random.default_rng(5)
+    for step in range(4):
+        if step == 2:
+            oa.bind(ma.layers[1].parameters())
+            ob.bind(mb.layers[1].parameters())
+        x, y = rng.standard_normal((4, 100)), np.eye(3)[rng.integers(0, 3, 4)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    assert compiled.recordings == 2
+
+
+def test_sgd_given_momentum_after_recording_records_again():
+    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(3)
+    for step in range(6):
+        if step == 3:
+            oa.momentum = ob.momentum = 0.5
+        if step == 4:
+            oa.clipvalue = ob.clipvalue = 0.001
+        x, y = rng.standard_normal((4, 100)), np.eye(3)[rng.integers(0, 3, 4)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    assert compiled.recordings == 2  # the momentum's program calls step(), which reads every setting
+
+
+def test_an_activation_gradient_is_written_over_a_gradient_nothing_reads_again():
+    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(4)
+    for _ in range(3):
+        x, y = rng.standard_normal((5, 100)), np.eye(3)[rng.integers(0, 3, 5)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    (program,) = programs_of(compiled)
+    # the ReLU's gradient g ⊙ [z > 0] overwrites g (the product of the next layer's weights)
+    assert re.search(r"(\w+) = _np\.multiply\((\w+), B\d+, \2\)", program.source)
+
+
+def test_writing_in_place_keeps_a_buffer_that_is_read_again():
+    def text(*lines):
+        return [_compiler._Stmt(line, (line.split(" = ")[0],), True) for line in lines]
+
+    buffers = {"B1": ((3,), np.dtype(float)), "B2": ((3,), np.dtype(float)), "B3": ((3,), np.dtype(float))}
+    kept = text("g1 = _matmul(a, b, out=B1)", "g2 = _np.multiply(g1, m, out=B2)", "g3 = _np.add(g1, g2, out=B3)")
+    _compiler._write_in_place(kept, buffers, ["g3"])
+    assert kept[1].text.endswith("out=B2)")  # g1 is read again below
+    assert kept[2].text.endswith("out=g1)") or kept[2].text.endswith("out=g2)")
+    kept = text("g1 = _matmul(a, b, out=B1)", "g2 = _np.multiply(g1, m, out=B2)")
+    _compiler._write_in_place(kept, buffers, ["g1", "g2"])  # g1 is returned
+    assert kept[1].text.endswith("out=B2)")
+    kept = text("g1 = _matmul(a, b, out=B1)", "g2 = _np.multiply(g1, m, out=B2)", "K.grad = B1")
+    _compiler._write_in_place(kept, buffers, ["g2"])  # B1 is named again
+    assert kept[1].text.endswith("out=B2)")
+
+
+def test_ufuncs_get_their_out_by_position_except_where_numpy_deprecates_it():
+    namespace = {"_matmul": np.matmul, "_add_reduce": np.add.reduce}
+    text = ("g = _np.multiply(a, b, out=B1)  # note\n_np.add(g, K1 * 2.0, out=g)\nr = _matmul(x.T, g, out=B2)\n"
+            "s = _add_reduce(g, axis=0, out=B3)\nm = _np.maximum(v, 0, out=B4)\n_np.max(v, axis=-1, out=B5)")
+    assert _compiler._positional_out(text, namespace).split("\n") == [
+        "g = _np.multiply(a, b, B1)  # note", "_np.add(g, K1 * 2.0, g)", "r = _matmul(x.T, g, B2)",
+        "s = _add_reduce(g, 0, None, B3)", "m = _np.maximum(v, 0, out=B4)", "_np.max(v, axis=-1, out=B5)"]
+
+
+def test_a_constant_times_a_coefficient_is_computed_when_compiling():
+    c = _Names()
+    seed = c.constant(np.float32(1.5))
+    assert same(c.namespace[c.scaled(seed, 0.1)], np.float32(1.5) * 0.1)
+    assert c.namespace[c.scaled("2.0", 0.1)] == 2.0 * 0.1 and c.scaled("g7", 0.1) == "g7 * 0.1"
 
 
 # -------------------------------------------------------- what records again

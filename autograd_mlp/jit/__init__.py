@@ -22,9 +22,11 @@ What is recorded
     Every operation on Values (forward, and the backward pass ``backward()``
     runs), gradient resets (``optimizer.zero_grad()``, ``module.zero_grad()``),
     optimizer updates (``optimizer.step()``: at replay the optimizer's own
-    ``step()`` runs, so the learning rate is read from its schedule, its state
-    and iteration count advance and parameters without a gradient are
-    skipped, exactly as in the dynamic path), and the random draws of Dropout
+    ``step()`` runs, or for plain SGD, without momentum, weight decay or
+    clipping, its update written out in the program; either way the learning
+    rate is read from its schedule, the iteration count advances and
+    parameters without a gradient are skipped, exactly as in the dynamic
+    path), and the random draws of Dropout
     (a new mask on every replay, from the generator the dynamic path uses).
 
 What a replay is
@@ -49,6 +51,11 @@ Same numbers
     forward computed; cross-entropy's rule reuses the forward's ``e^(z - m)``
     and row sums where every row maximum ``m`` is finite; SGD without momentum
     updates a large parameter chunk by chunk through a cache-sized scratch;
+    an elementwise result (a ReLU's or tanh's gradient) is written over an
+    input buffer that nothing reads afterwards, as hand-written numpy does;
+    mean squared error's ``d @ d`` runs as ``d.dot(d)`` (the same dot kernel
+    on a 1-d array) and ``np.sum``/``np.max`` as the ufunc reductions they
+    call; a backward seed times a loss's coefficient is computed once;
     overflow in the sigmoid is silenced through numpy's error-state variable
     rather than a new ``np.errstate`` per use.
 
@@ -208,9 +215,15 @@ class Compiled:
         if _tracing.active and _tracing.current() is not None:
             # inside another step being recorded: run as written, so that step records these operations
             return self.fn(*args, **kwargs)
-        signature = [(a.shape, a.dtype) if type(a) is np.ndarray else None for a in args]
-        if not kwargs and None not in signature:  # only arrays: the common case, in short
-            leaves, signature = args, tuple(signature)
+        signature = ()
+        if not kwargs:  # only arrays: the common case, in short (a loop is cheaper than a comprehension)
+            for a in args:
+                if type(a) is not np.ndarray:
+                    signature = None
+                    break
+                signature += ((a.shape, a.dtype),)
+        if signature is not None and not kwargs:
+            leaves = args
         else:
             leaves, signature = [], [()]
             _flatten(args, leaves, signature)

@@ -8,12 +8,15 @@ operation is its inline form (:mod:`._kernels`) or a call to its rules
 (:mod:`._rules`).  A backward pass is compiled the way
 ``engine._propagate`` runs it: the same topological order (the engine's own),
 the same rules, contributions added in the same order, so the same bits.
+The finished source then passes ufuncs their ``out=`` by position (cheaper
+to call) and lets an elementwise result overwrite a dead input's buffer.
 Statements whose results nobody uses are dropped (a sigmoid whose loss reads
 the logits); random draws, gradient writes and updates are always kept.
 """
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 
@@ -102,6 +105,16 @@ class Compiler:
         self.namespace[name] = obj
         self.keep.append(obj)
         return name
+
+    def scaled(self, name, factor):
+        """Source for ``name * factor`` (a Python float): the product itself when ``name`` is a
+        constant of the program (the seed of a backward pass), computed once here, the same
+        operation on the same numbers as at every replay."""
+        if name in self.namespace and name not in kernels.NAMES:
+            return self.constant(self.namespace[name] * factor)
+        if re.fullmatch(r"-?[0-9]+\.[0-9]*(e[-+]?[0-9]+)?|-?[0-9]+e[-+]?[0-9]+", name):  # a float's repr
+            return self.constant(float(name) * factor)
+        return f"{name} * {factor!r}"
 
     def buffer(self, shape, dtype):
         name = self.fresh("B")
@@ -212,6 +225,8 @@ class Compiler:
             self.emit(f"{me}.step()", pure=False)
         else:
             guards, lines = written
+            # the update names the parameters step() would find in this list: a new list records again
+            self.guards.append(f"{me}.params is not {self.constant(optimizer.params)}")
             self.guards.extend(guards)
             self.emit("\n".join(lines), pure=False)
         for p in optimizer.params:
@@ -296,18 +311,30 @@ class Compiler:
 
     def _step_source(self, optimizer, me):
         """The optimizer's own compiled form of step() where every parameter is an array whose
-        gradient this program knows (written by its backward pass, or None after its reset)."""
+        gradient this program knows (written by its backward pass with the parameter's shape and
+        dtype, or None after its reset); else None, and the replay calls step()."""
         datas, grads = [], []
         for p in optimizer.params:
             state = self.grad_state.get(id(p))
             if type(p.data) is not np.ndarray or state is None:
                 return None
-            datas.append(self.value_name(p))
-            grads.append(self.grads.get(id(p)) if state == "set" else None)
+            data = self.value_name(p)
+            grad = None
+            if state == "set":
+                grad = self.grads.get(id(p))
+                # step() casts a gradient to the parameter's dtype (and broadcasts it): a written-out
+                # update would do those differently, so it takes only a gradient that needs neither
+                if grad is None or self.specs.get(grad) != self.specs[data]:
+                    return None
+            datas.append(data)
+            grads.append(grad)
+
         def scratch(name):
+            # shaped like the array when it fits in one chunk (one ufunc call, no reshaping at
+            # replay), else a flat chunk the update walks the array's flat view with
             _, shape, dtype = self.specs[name]
             size = int(np.prod(shape))
-            return self.buffer((min(size, UPDATE_CHUNK),), dtype), size, UPDATE_CHUNK
+            return self.buffer(shape if size <= UPDATE_CHUNK else (UPDATE_CHUNK,), dtype), size, UPDATE_CHUNK
 
         return optimizer._step_source(me, datas, grads, scratch)
 
@@ -322,6 +349,8 @@ class Compiler:
         elif state == "set":
             name = self.fresh("g")
             text = f"{name} = {self.grads[id(leaf)]} + {g}\n{owner}.grad = {name}"
+            if self.specs.get(self.grads[id(leaf)]) == self.specs.get(g):
+                self.specs[name] = self.specs.get(g)  # the sum of two like arrays is one more
         else:
             name = self.fresh("g")
             text = f"_t = {owner}.grad\n{name} = {g} if _t is None else _t + {g}\n{owner}.grad = {name}"
@@ -342,10 +371,12 @@ class Compiler:
     def finish(self, outputs, single=False):
         """Source and namespace of ``_replay(A)``, returning the locals named in ``outputs``
         (or, with ``single``, the Value :func:`value` makes of them)."""
+        quick = []  # what every call tests: each leaf's data is the object seen last, requires_grad unchanged
         for owner, (kind, shape, dtype, requires_grad) in self.leaf_specs.items():
             # the data's type, shape and dtype are checked again only when it is another object
             # (set_weights assigns new arrays); requires_grad at every call
             seen = self.constant([None])
+            quick.append(f"{owner}.data is not {seen}[0] or {owner}.requires_grad is not {requires_grad}")
             test = f"type(_d) is not {self.constant(kind)}"
             if kind is np.ndarray:
                 test += (f" or _d.shape != {shape!r} or _d.dtype != {self.constant(dtype)}"
@@ -362,16 +393,25 @@ class Compiler:
             kept.append(stmt)
             live.update(_NAME.findall(stmt.text))
         kept.reverse()
+        _write_in_place(kept, self.buffers, outputs)
+        live = set()
+        for text in [*outputs, *(stmt.text for stmt in kept)]:
+            live.update(_NAME.findall(text))
         for name in list(self.buffers):
             if name not in live:
                 del self.buffers[name]
+        for stmt in kept:
+            stmt.text = _positional_out(stmt.text, self.namespace)
         for name, (shape, dtype) in self.buffers.items():
             self.namespace[name] = np.empty(shape, dtype)
         lines = ["def _replay(A):"]
         if self.guards:
             lines.append("    if (" + "\n            or ".join(self.guards) + "):\n        return _MISS")
-        for check in self.checks:
-            lines.extend("    " + line for line in check.split("\n"))
+        if self.checks:
+            # the full checks run only when the quick test fails (the first call, new data)
+            lines.append("    if (" + "\n            or ".join(quick) + "):")
+            for check in self.checks:
+                lines.extend("        " + line for line in check.split("\n"))
         for stmt in kept:
             lines.extend("    " + line for line in stmt.text.split("\n"))
         if single:
@@ -379,6 +419,97 @@ class Compiler:
         else:
             lines.append(f"    return ({''.join(x + ', ' for x in outputs)})")
         return "\n".join(lines) + "\n", self.namespace
+
+
+_UFUNC_LINE = re.compile(r"^(\w+) = _np\.(\w+)\((.*), out=(B\d+)\)(\s*#.*)?$")
+_BOUND_LINE = re.compile(r"^(\w+) = (?:.*, out=(B\d+)\)|(B\d+))(\s*#.*)?$")
+
+
+def _write_in_place(kept, buffers, outputs):
+    """Let an elementwise ufunc write into the buffer of an input that nothing reads afterwards.
+
+    ``y = _np.multiply(g, mask, out=B2)`` becomes ``out=g`` when ``g`` holds a
+    buffer of B2's shape and dtype that only ``g``'s own statement writes and
+    only this line reads (the gradient of a ReLU or tanh written over the
+    incoming gradient, as hand-written numpy does).  The same ufunc on the
+    same inputs, element by element, gives the same bits wherever it writes;
+    the program needs one buffer fewer and touches less memory.
+    """
+    defined = {}  # name -> (index of its statement, the buffer it is bound to)
+    uses = {}     # name -> indices of the statements that mention it
+    for i, stmt in enumerate(kept):
+        for line in stmt.text.split("\n"):
+            bound = _BOUND_LINE.match(line)
+            if bound and bound.group(1) in stmt.defs:
+                defined[bound.group(1)] = (i, bound.group(2) or bound.group(3))
+        for name in set(_NAME.findall(stmt.text)):
+            uses.setdefault(name, []).append(i)
+    returned = set()
+    for text in outputs:
+        returned.update(_NAME.findall(text))
+    for i, stmt in enumerate(kept):
+        lines = stmt.text.split("\n")
+        for j, line in enumerate(lines):
+            m = _UFUNC_LINE.match(line)
+            if m is None or not isinstance(getattr(np, m.group(2), None), np.ufunc):
+                continue
+            out = m.group(4)
+            for name in _NAME.findall(m.group(3)):
+                where = defined.get(name)
+                if where is None or name in returned or where[1] not in buffers:
+                    continue
+                start, buffer = where
+                if (buffers[buffer] == buffers[out] and uses.get(name) == [start, i]
+                        and uses.get(buffer) == [start]
+                        and sum(name in _NAME.findall(other) for other in lines) == 1):
+                    lines[j] = line[:m.start(4) - 4] + f"out={name})" + line[m.end(4) + 1:]
+                    stmt.text = "\n".join(lines)
+                    break
+
+
+#: ufuncs whose positional ``out`` numpy deprecates (it reads as a third argument to compare)
+_KEYWORD_OUT = (np.maximum, np.minimum)
+
+
+def _positional_out(text, namespace):
+    """``text`` with each ufunc's ``out=`` passed by position: ``_np.add(a, b, out=B)`` becomes
+    ``_np.add(a, b, B)``, the same call without parsing a keyword (about 0.1 µs of the 0.4 µs a
+    small array's ufunc call costs, which adds up in a step of small layers)."""
+    if "out=" not in text:  # most statements of a scalar graph: nothing to parse
+        return text
+    tree = ast.parse(text)
+    lines = text.split("\n")
+    edits = []  # (line, start, end, replacement); the source is ASCII, so columns are characters
+
+    def source(node):
+        return lines[node.lineno - 1][node.col_offset:node.end_col_offset]
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or any(isinstance(arg, ast.Starred) for arg in node.args):
+            continue
+        names = [kw.arg for kw in node.keywords]
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "_np":
+            fn = getattr(np, func.attr, None)
+        elif isinstance(func, ast.Name):
+            fn = namespace.get(func.id)
+        else:
+            continue
+        first, last = (node.keywords[0], node.keywords[-1]) if node.keywords else (None, None)
+        if first is None or first.lineno != last.end_lineno:
+            continue
+        if (isinstance(fn, np.ufunc) and fn.nout == 1 and names == ["out"] and len(node.args) == fn.nin
+                and fn not in _KEYWORD_OUT):
+            edits.append((first.lineno, first.col_offset, last.end_col_offset, source(first.value)))
+        elif fn == np.add.reduce and names == ["axis", "out"] and len(node.args) == 1:
+            # reduce(array, axis, dtype, out)
+            axis, out = node.keywords
+            edits.append((first.lineno, first.col_offset, last.end_col_offset,
+                          f"{source(axis.value)}, None, {source(out.value)}"))
+    for lineno, start, end, replacement in sorted(edits, reverse=True):
+        line = lines[lineno - 1]
+        lines[lineno - 1] = line[:start] + replacement + line[end:]
+    return "\n".join(lines)
 
 
 def value(data, grad=None):

@@ -176,10 +176,13 @@ class Optimizer:
         """``step()`` written out for a compiled step (:mod:`autograd_mlp.jit`), or None to call it.
 
         ``me`` names this optimizer, ``datas`` the parameters' arrays and ``grads``
-        their gradients (None: skipped as step() skips it) in the generated code;
-        ``buffer(array_name)`` gives ``(scratch_name, size, chunk)``.  Returns
-        ``(guards, lines)`` or None; None (every optimizer here) makes the replay
-        call step() itself, which runs each rule's ``_update`` unchanged.
+        their gradients (arrays of the parameter's shape and dtype, or None: skipped
+        as step() skips it) in the generated code; ``buffer(array_name)`` gives
+        ``(scratch_name, size, chunk)``, a scratch the program owns: shaped like the
+        array when ``size <= chunk``, else flat with ``chunk`` elements.  Returns
+        ``(guards, lines)`` (guards: conditions under which the replay must record
+        again) or None; None (every optimizer but plain SGD) makes the replay call
+        step() itself, which runs each rule's ``_update`` unchanged.
         """
         return None
 

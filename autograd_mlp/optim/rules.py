@@ -87,6 +87,48 @@ class SGD(Optimizer):
                 np.multiply(v, lr, out=step)
             data -= step
 
+    def _step_source(self, me, datas, grads, buffer):
+        """Plain SGD written out: θ ← θ − λ g with λ read at each replay, as step() reads it.
+
+        The same two numpy operations as :meth:`_update` (``λ·g`` into a
+        scratch, then ``θ −= scratch``), so the same bits; an array larger
+        than one chunk is updated chunk by chunk through its flat view,
+        which changes no number (each element is computed alone) but keeps
+        the scratch in cache.  Only without momentum, weight decay or
+        clipping, and only for SGD's own step(), which the guards check
+        again at every replay (a change records again, with step() called).
+        """
+        cls = type(self)
+        if (self.momentum or self.weight_decay or self.clipnorm is not None or self.clipvalue is not None
+                or self.global_clipnorm is not None or cls._update is not SGD._update
+                or cls.step is not Optimizer.step or cls._clipped is not Optimizer._clipped
+                or cls._decayed is not Optimizer._decayed
+                or cls.current_learning_rate is not Optimizer.current_learning_rate):
+            return None
+        # the replay updates through the program's own scratch: the parameter-sized ones that
+        # step() kept while the step was recorded would only hold memory (step() makes them again)
+        self.__dict__.pop("_scratch_buffers", None)
+        guards = [f"{me}.momentum or {me}.weight_decay or {me}.clipnorm is not None "
+                  f"or {me}.clipvalue is not None or {me}.global_clipnorm is not None"]
+        # λ = current_learning_rate, read before the count grows, as step() reads it
+        lines = [f"_lr = {me}.learning_rate",
+                 f"if callable(_lr):\n    _lr = _float(_lr({me}.iterations))",
+                 f"{me}.iterations += 1"]
+        for data, grad in zip(datas, grads):
+            if grad is None:  # step() skips a parameter without a gradient
+                continue
+            scratch, size, chunk = buffer(data)
+            if size <= chunk:
+                lines.append(f"_np.multiply({grad}, _lr, out={scratch})\n"
+                             f"_np.subtract({data}, {scratch}, out={data})")
+            else:
+                lines.append(f"_f, _h = {data}.reshape(-1), {grad}.reshape(-1)\n"
+                             f"for _s in range(0, {size}, {chunk}):\n"
+                             f"    _x, _b = _f[_s:_s + {chunk}], {scratch}[:{size} - _s]\n"
+                             f"    _np.multiply(_h[_s:_s + {chunk}], _lr, out=_b)\n"
+                             f"    _np.subtract(_x, _b, out=_x)")
+        return guards, lines
+
     def _hyper_parameters(self):
         return {"momentum": self.momentum, "nesterov": self.nesterov}
 
