@@ -92,8 +92,11 @@ def _sigmoid_vjp(g, z, x):
     """
     if (type(g) is np.ndarray and type(z) is np.ndarray and type(x) is np.ndarray and x.ndim
             and g.shape == z.shape == x.shape and g.dtype == z.dtype == x.dtype):
-        with np.errstate(over="ignore"):
+        token = numeric.overflow_ignored()
+        try:
             s = np.exp(x)
+        finally:
+            numeric.restore_errstate(token)
         s += 1.0
         np.reciprocal(s, out=s)
         out = g * z
