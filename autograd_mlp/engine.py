@@ -111,7 +111,12 @@ class Value:
         "grad": "dL/d(this node), shaped like ``data``; None until a backward pass reaches it (assignable).",
         "name": "A label for drawings (or None).",
         "requires_grad": "Whether gradients flow to this node (user leaves: yes; constants in an operation: no).",
-        "_parents": "The input nodes of the operation that made this one.",
+        # The inputs of the operation that made this node, without a tuple of
+        # their own (see _parents): a tuple per node is a second object for
+        # Python's cyclic collector to track and scan, and it would double the
+        # collections that building a large scalar graph triggers.
+        "_a": "The first input (one or two inputs), else None.",
+        "_b": "The second input (two inputs), or the tuple of all inputs (three or more), else None.",
         "_op": "The Op that made this node (None for a leaf).",
         "_ctx": "The operation's static context (an axis, an index).",
         "__weakref__": None,
@@ -125,7 +130,7 @@ class Value:
         self.grad = None
         self.name = name
         self.requires_grad = bool(requires_grad)
-        self._parents = ()
+        self._a = self._b = None
         self._op = None
         self._ctx = ()
 
@@ -144,15 +149,30 @@ class Value:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
-                    out._parents = parents
+                    if len(parents) == 2:
+                        out._a, out._b = parents
+                    elif len(parents) == 1:
+                        out._a = parents[0]
+                        out._b = None
+                    else:
+                        out._a = None
+                        out._b = parents
                     out._op = op
                     out._ctx = ctx
                     return out
         out.requires_grad = False
-        out._parents = ()
+        out._a = out._b = None
         out._op = None
         out._ctx = ()
         return out
+
+    @property
+    def _parents(self):
+        """The input nodes of the operation that made this one, in argument order (``()`` for a leaf)."""
+        a, b = self._a, self._b
+        if b is None:
+            return () if a is None else (a,)
+        return b if a is None else (a, b)
 
     # ------------------------------------------------------------------ info
     # Layers and losses read these on every call: an array's own attribute
@@ -316,7 +336,7 @@ class Value:
         out.grad = None
         out.name = None
         out.requires_grad = False
-        out._parents = ()
+        out._a = out._b = None
         out._op = None
         out._ctx = ()
         return out
@@ -356,7 +376,7 @@ class Value:
             for node in adjoints:
                 if node._op is not None:
                     node._op = _RELEASED
-                    node._parents = ()
+                    node._a = node._b = None
                     node._ctx = ()
 
     def __iter__(self):
