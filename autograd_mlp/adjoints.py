@@ -156,7 +156,8 @@ def propagate(order, root, seed, create_graph):
                 "part of this graph was released by backward(retain_graph=False); "
                 "recompute the forward pass to differentiate again"
             )
-        parents = node._parents
+        a, b = node._a, node._b  # Value._parents, without a property call
+        parents = b if a is None else (a,) if b is None else (a, b)
         if create_graph:
             args, ans = parents, node
         else:

@@ -156,7 +156,8 @@ class _Weighting:
         if self.keep == "elements":
             return ell * self.coef
         if type(self.coef) is float:
-            return ell.dtype.type(np.sum(ell) * self.coef)
+            # np.add.reduce over every axis is np.sum without its Python layer (the same sum)
+            return ell.dtype.type(np.add.reduce(ell, axis=None) * self.coef)
         return ell.dtype.type(np.sum(ell * self.coef))
 
     def apply(self, ell):
@@ -294,7 +295,8 @@ BCE_LOGITS = Op("bce_logits", lambda g, loss, z, y, r: r.spread(g) * r.coef * (_
 
 
 def _check_probability_labels(y, name):
-    low, high = y.min(), y.max()  # the methods: np.min and np.max add a Python layer
+    # the reductions themselves: np.min and np.max (and the methods) add a Python layer
+    low, high = np.minimum.reduce(y, axis=None), np.maximum.reduce(y, axis=None)
     if not (low >= 0 and high <= 1):  # written so that NaN fails too
         if not np.all(np.isfinite(y)):
             _refuse_non_finite(y, name)
