@@ -362,11 +362,19 @@ class Value:
             differentiated again.  ``.grad`` then holds Values.
         """
         if _tracing.active: _tracing.notify("backward", self, grad, create_graph)  # noqa: E701 (jit hook)
-        _pause_gc()  # gc_paused() without a context manager's cost, paid on every call
-        try:
+        if create_graph:
+            # This pass builds a graph of Values: the collector is paused so the
+            # collections that its allocations trigger do not re-scan the graph.
+            # Otherwise the pass makes no object the collector tracks (adjoints
+            # are floats and arrays; the walk's tuples are freed at once), so no
+            # collection starts and pausing would only cost its lock.
+            _pause_gc()  # gc_paused() without a context manager's cost
+            try:
+                adjoints = _backprop(self, grad, create_graph)
+            finally:
+                _resume_gc()
+        else:
             adjoints = _backprop(self, grad, create_graph)
-        finally:
-            _resume_gc()
         for node, g in adjoints.items():
             if node.grad is None:
                 node.grad = g
