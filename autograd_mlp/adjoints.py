@@ -165,21 +165,19 @@ def propagate(order, root, seed, create_graph):
         ctx = node._ctx
         if op.joint is not None:
             # a fused op with many inputs: one rule returns every input's gradient
-            grads = op.joint(g, ans, args, *ctx)
+            pairs = zip(parents, op.joint(g, ans, args, *ctx))
         else:
             # one rule per input, each called only for an input that needs its gradient
             call = (g, ans, *args, *ctx) if ctx else (g, ans, *args)
-            grads = []
+            pairs = []
             for rule, parent in zip(op.vjps, parents):
-                if not parent.requires_grad:
-                    grads.append(None)
-                    continue
-                try:
-                    grads.append(rule(*call))
-                except (ZeroDivisionError, OverflowError):
-                    # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
-                    grads.append(in_numpy(rule, *call))
-        for parent, gi in zip(parents, grads):
+                if parent.requires_grad:
+                    try:
+                        pairs.append((parent, rule(*call)))
+                    except (ZeroDivisionError, OverflowError):
+                        # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
+                        pairs.append((parent, in_numpy(rule, *call)))
+        for parent, gi in pairs:
             if not parent.requires_grad:
                 continue
             previous = get(parent)
