@@ -158,17 +158,24 @@ def propagate(order, root, seed, create_graph):
             )
         a, b = node._a, node._b  # Value._parents, without a property call
         parents = b if a is None else (a,) if b is None else (a, b)
-        if create_graph:
-            args, ans = parents, node
-        else:
-            args, ans = tuple(map(_data_of, parents)), node.data
         ctx = node._ctx
         if op.joint is not None:
             # a fused op with many inputs: one rule returns every input's gradient
-            pairs = zip(parents, op.joint(g, ans, args, *ctx))
+            if create_graph:
+                grads = op.joint(g, node, parents, *ctx)
+            else:
+                grads = op.joint(g, node.data, tuple(map(_data_of, parents)), *ctx)
+            pairs = zip(parents, grads)
         else:
             # one rule per input, each called only for an input that needs its gradient
-            call = (g, ans, *args, *ctx) if ctx else (g, ans, *args)
+            if create_graph:
+                call = (g, node, *parents, *ctx)
+            elif b is None:  # the rule's arguments built at once for one or two inputs
+                call = (g, node.data, a.data, *ctx) if ctx else (g, node.data, a.data)
+            elif a is not None:
+                call = (g, node.data, a.data, b.data, *ctx) if ctx else (g, node.data, a.data, b.data)
+            else:
+                call = (g, node.data, *map(_data_of, b), *ctx)
             pairs = []
             for rule, parent in zip(op.vjps, parents):
                 if parent.requires_grad:
