@@ -324,7 +324,9 @@ def _bce(y_true, y_pred, from_logits=False, label_smoothing=0.0, w=None):
             y_pred, from_logits = logits.values, True
     if from_logits:
         z = y_pred.data
-        return BCE_LOGITS.record(r.forward(numeric.softplus(z) - y * z), (y_pred,), (y, r))
+        ell = numeric.softplus(z)
+        ell = np.subtract(ell, y * z, out=ell) if type(ell) is np.ndarray else ell - y * z  # in place: ell is fresh
+        return BCE_LOGITS.record(r.forward(ell), (y_pred,), (y, r))
     p = _clip_probabilities(y_pred)
     return r.apply(-(p.log() * y + (1.0 - p).log() * (1.0 - y)))
 

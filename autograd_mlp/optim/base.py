@@ -222,7 +222,9 @@ class Optimizer:
 
     def _scratch(self, i, like):
         """A work array shaped like parameter ``i``, reused across steps (not part of the saved state)."""
-        buffers = self.__dict__.setdefault("_scratch_buffers", {})
+        buffers = self.__dict__.get("_scratch_buffers")
+        if buffers is None:  # (setdefault would make a dict on every call)
+            buffers = self.__dict__["_scratch_buffers"] = {}
         buffer = buffers.get(i)
         if buffer is None or buffer.shape != like.shape or buffer.dtype != like.dtype:
             buffer = buffers[i] = np.empty_like(like)
