@@ -291,7 +291,19 @@ def _softmax_of(z):
 
 
 # L = Σ c [softplus(z) - y z]      dL/dz = c (σ(z) - y)
-BCE_LOGITS = Op("bce_logits", lambda g, loss, z, y, r: r.spread(g) * r.coef * (_sigmoid_of(z) - y))
+def _bce_logits_vjp(g, loss, z, y, r):
+    """dL/dz = (ḡ c) (σ(z) - y); for arrays of one shape and type, in σ(z)'s fresh buffer (the same numbers)."""
+    scale = r.spread(g) * r.coef
+    p = _sigmoid_of(z)
+    if (type(p) is np.ndarray and type(scale) is p.dtype.type and type(y) is np.ndarray
+            and y.dtype == p.dtype and y.shape == p.shape):
+        p -= y
+        p *= scale
+        return p
+    return scale * (p - y)
+
+
+BCE_LOGITS = Op("bce_logits", _bce_logits_vjp)
 
 
 def _check_probability_labels(y, name):
