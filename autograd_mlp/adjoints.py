@@ -165,35 +165,41 @@ def propagate(order, root, seed, create_graph):
                 grads = op.joint(g, node, parents, *ctx)
             else:
                 grads = op.joint(g, node.data, tuple(map(_data_of, parents)), *ctx)
-            pairs = zip(parents, grads)
+            for parent, gi in zip(parents, grads):
+                if not parent.requires_grad:
+                    continue
+                previous = get(parent)
+                if previous is None:
+                    # A rule may hand back its input adjoint itself (``+``) or
+                    # a view of it; a leaf's .grad must own its memory, so that
+                    # an in-place change to it cannot alter another node's gradient.
+                    if type(gi) is ndarray and parent._op is None and (gi is g or gi.base is not None):
+                        gi = gi.copy()
+                    adjoints[parent] = gi
+                else:
+                    adjoints[parent] = previous + gi
+            continue
+        # one rule per input, each called only for an input that needs its gradient
+        if create_graph:
+            call = (g, node, *parents, *ctx)
+        elif b is None:  # the rule's arguments built at once for one or two inputs
+            call = (g, node.data, a.data, *ctx) if ctx else (g, node.data, a.data)
+        elif a is not None:
+            call = (g, node.data, a.data, b.data, *ctx) if ctx else (g, node.data, a.data, b.data)
         else:
-            # one rule per input, each called only for an input that needs its gradient
-            if create_graph:
-                call = (g, node, *parents, *ctx)
-            elif b is None:  # the rule's arguments built at once for one or two inputs
-                call = (g, node.data, a.data, *ctx) if ctx else (g, node.data, a.data)
-            elif a is not None:
-                call = (g, node.data, a.data, b.data, *ctx) if ctx else (g, node.data, a.data, b.data)
-            else:
-                call = (g, node.data, *map(_data_of, b), *ctx)
-            pairs = []
-            for rule, parent in zip(op.vjps, parents):
-                if parent.requires_grad:
-                    try:
-                        pairs.append((parent, rule(*call)))
-                    except (ZeroDivisionError, OverflowError):
-                        # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
-                        pairs.append((parent, in_numpy(rule, *call)))
-        for parent, gi in pairs:
+            call = (g, node.data, *map(_data_of, b), *ctx)
+        for rule, parent in zip(op.vjps, parents):
             if not parent.requires_grad:
                 continue
+            try:
+                gi = rule(*call)
+            except (ZeroDivisionError, OverflowError):
+                # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
+                gi = in_numpy(rule, *call)
             previous = get(parent)
             if previous is None:
-                # A rule may hand back its input adjoint itself (``+``) or a
-                # view of it; a leaf's .grad must own its memory, so that an
-                # in-place change to it cannot alter another node's gradient.
                 if type(gi) is ndarray and parent._op is None and (gi is g or gi.base is not None):
-                    gi = gi.copy()
+                    gi = gi.copy()  # (see above)
                 adjoints[parent] = gi
             else:
                 adjoints[parent] = previous + gi
