@@ -166,6 +166,27 @@ class Value:
         out._ctx = ()
         return out
 
+    @classmethod
+    def _from_two(cls, data, x, y, op):
+        """:meth:`_from_op` for an operation of two inputs ``x`` and ``y`` (no context), without a tuple of them.
+
+        The binary operators call this for every node of a scalar network.
+        """
+        out = _new(cls)
+        out.data = data
+        out.grad = out.name = None
+        if _tracing.active: _tracing.notify("op", out, (x, y), op, ())  # noqa: E701 (jit hook)
+        if (x.requires_grad or y.requires_grad) and (not _off_regions or _state.grad_enabled):
+            out.requires_grad = True
+            out._a = x
+            out._b = y
+            out._op = op
+        else:
+            out.requires_grad = False
+            out._a = out._b = out._op = None
+        out._ctx = ()
+        return out
+
     @property
     def _parents(self):
         """The input nodes of the operation that made this one, in argument order (``()`` for a leaf)."""

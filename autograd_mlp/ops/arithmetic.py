@@ -36,7 +36,7 @@ def _binary_operator(op, fn, name, doc):
     Python floats raise on x/0 and overflow where numpy gives inf/nan with a
     warning; those cases are redone in numpy so scalar and array Values agree.
     """
-    record = Value._from_op
+    record = Value._from_two
 
     def method(self, other):
         if type(other) is not Value:
@@ -49,7 +49,7 @@ def _binary_operator(op, fn, name, doc):
             raise _shape_error(op, self, other, exc) from None
         except (ZeroDivisionError, OverflowError):
             data = scalar_fallback(fn, self.data, other.data)
-        return record(data, (self, other), op)
+        return record(data, self, other, op)
 
     def reflected(self, other):
         other = operand(other)
@@ -61,7 +61,7 @@ def _binary_operator(op, fn, name, doc):
             raise _shape_error(op, other, self, exc) from None
         except (ZeroDivisionError, OverflowError):
             data = scalar_fallback(fn, other.data, self.data)
-        return record(data, (other, self), op)
+        return record(data, other, self, op)
 
     method.__name__, method.__qualname__, method.__doc__ = f"__{name}__", f"Value.__{name}__", doc
     reflected.__name__, reflected.__qualname__ = f"__r{name}__", f"Value.__r{name}__"
