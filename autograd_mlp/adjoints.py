@@ -41,7 +41,7 @@ def interior_order(root):
     A node of one or two inputs is pushed alone and its inputs are looked at
     again when the walk comes back to it: a set lookup, but no tuple or
     iterator made per node.  A node of three or more inputs is pushed with an
-    iterator over them, so that each of its many inputs is looked at once.
+    iterator over them (below it on the stack), so that each of its many inputs is looked at once.
     """
     if root._op is None:
         return []
@@ -63,7 +63,8 @@ def interior_order(root):
                 parent = None
             if parent is not None:
                 seen(parent)
-                push((node, many))
+                push(many)  # below the node: taken back with it
+                push(node)
                 node, many = parent, None
                 continue
             many = None
@@ -83,8 +84,8 @@ def interior_order(root):
         if not stack:
             return order
         node = pop()
-        if type(node) is tuple:
-            node, many = node
+        if type(node._b) is tuple:
+            many = pop()
 
 
 def add_floats(g, z, x, y):
