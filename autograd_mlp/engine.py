@@ -195,6 +195,15 @@ class Value:
             return () if a is None else (a,)
         return b if a is None else (a, b)
 
+    @_parents.setter
+    def _parents(self, parents):
+        # (a Value pickled when the inputs were one tuple slot is restored through this)
+        parents = tuple(parents)
+        if len(parents) > 2:
+            self._a, self._b = None, parents
+        else:
+            self._a, self._b = (*parents, None, None)[:2]
+
     # ------------------------------------------------------------------ info
     # Layers and losses read these on every call: an array's own attribute
     # first, numpy's functions (several times slower) for everything else.

@@ -330,6 +330,18 @@ def test_parents_in_argument_order_for_any_number_of_inputs():
     assert c.parents == () and (c * 2.0).parents[0] is c
 
 
+def test_parents_can_be_set_as_one_tuple_and_a_leaf_pickles():
+    import pickle
+
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    z = a * b
+    for parents in ((), (a,), (a, b), (a, b, c)):
+        z._parents = parents
+        assert z.parents == parents
+    leaf = pickle.loads(pickle.dumps(Value(np.ones(2), name="w")))
+    assert leaf.is_leaf and leaf.parents == () and leaf.name == "w"
+
+
 def test_a_graph_node_keeps_no_container_of_its_own():
     # Python's cyclic collector tracks and scans every container: a scalar
     # node referring to its inputs through a tuple would be two such objects.
