@@ -111,10 +111,8 @@ class Value:
         "grad": "dL/d(this node), shaped like ``data``; None until a backward pass reaches it (assignable).",
         "name": "A label for drawings (or None).",
         "requires_grad": "Whether gradients flow to this node (user leaves: yes; constants in an operation: no).",
-        # The inputs of the operation that made this node, without a tuple of
-        # their own (see _parents): a tuple per node is a second object for
-        # Python's cyclic collector to track and scan, and it would double the
-        # collections that building a large scalar graph triggers.
+        # The inputs, without a tuple (see _parents): a tuple per node would be a second object for
+        # the cyclic collector to track and scan, doubling the collections a scalar graph triggers.
         "_a": "The first input (one or two inputs), else None.",
         "_b": "The second input (two inputs), or the tuple of all inputs (three or more), else None.",
         "_op": "The Op that made this node (None for a leaf).",
@@ -168,10 +166,7 @@ class Value:
 
     @classmethod
     def _from_two(cls, data, x, y, op):
-        """:meth:`_from_op` for an operation of two inputs ``x`` and ``y`` (no context), without a tuple of them.
-
-        The binary operators call this for every node of a scalar network.
-        """
+        """:meth:`_from_op` for two inputs and no context, without a tuple (each binary operator's node)."""
         out = _new(cls)
         out.data = data
         out.grad = out.name = None
@@ -393,11 +388,9 @@ class Value:
         """
         if _tracing.active: _tracing.notify("backward", self, grad, create_graph)  # noqa: E701 (jit hook)
         if create_graph:
-            # This pass builds a graph of Values: the collector is paused so the
-            # collections that its allocations trigger do not re-scan the graph.
-            # Otherwise the pass makes no object the collector tracks (adjoints
-            # are floats and arrays; the walk's tuples are freed at once), so no
-            # collection starts and pausing would only cost its lock.
+            # This pass builds Values: paused, the collections they trigger do not re-scan the graph.
+            # Otherwise the pass makes nothing the collector tracks (adjoints are floats and
+            # arrays), so no collection starts and pausing would only cost its lock.
             _pause_gc()  # gc_paused() without a context manager's cost
             try:
                 adjoints = _backprop(self, grad, create_graph)

@@ -316,8 +316,10 @@ def _check_probability_labels(y, name):
 
 
 def _smoothing(label_smoothing):
-    if label_smoothing is None or label_smoothing is False or (type(label_smoothing) is float and label_smoothing == 0.0):
+    if label_smoothing is None or label_smoothing is False:
         return 0.0
+    if type(label_smoothing) is float and label_smoothing == 0.0:
+        return 0.0  # the default, without the checks
     return probability("label_smoothing", label_smoothing)
 
 
