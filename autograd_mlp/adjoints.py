@@ -35,29 +35,57 @@ def interior_order(root):
     The backward pass needs an order only for these: a leaf has no rule to
     run, so its adjoint is complete once every other node is processed.
     Leaving leaves out of the walk skips a set lookup per parameter and input.
+
+    Depth first with an explicit stack, so any depth works.  A node's inputs
+    are read from its slots (``_a``, ``_b``: see :class:`~autograd_mlp.engine.Value`).
+    A node of one or two inputs is pushed alone and its inputs are looked at
+    again when the walk comes back to it: a set lookup, but no tuple or
+    iterator made per node.  A node of three or more inputs is pushed with an
+    iterator over them (below it on the stack), so that each of its many inputs is looked at once.
     """
     if root._op is None:
         return []
     order = []
     visited = {root}
-    # The current node and the iterator over its parents are kept in locals;
-    # the stack holds the path above them (depth-first, so any depth works).
     stack = []
     push, pop, emit, seen = stack.append, stack.pop, order.append, visited.add
-    node, parents = root, iter(root._parents)
+    node, many = root, None
     while True:
-        for parent in parents:
-            # a released node (op RELEASED, no parents) is kept: reaching it is an error
-            if parent._op is not None and parent not in visited:
+        # a released node (op RELEASED, no inputs) is kept: reaching it is an error
+        b = node._b
+        if type(b) is tuple:
+            if many is None:
+                many = iter(b)
+            for parent in many:
+                if parent._op is not None and parent not in visited:
+                    break
+            else:
+                parent = None
+            if parent is not None:
                 seen(parent)
-                push((node, parents))
-                node, parents = parent, iter(parent._parents)
-                break
+                push(many)  # below the node: taken back with it
+                push(node)
+                node, many = parent, None
+                continue
+            many = None
         else:
-            emit(node)
-            if not stack:
-                return order
-            node, parents = pop()
+            a = node._a
+            if a is not None and a._op is not None and a not in visited:
+                seen(a)
+                push(node)
+                node = a
+                continue
+            if b is not None and b._op is not None and b not in visited:
+                seen(b)
+                push(node)
+                node = b
+                continue
+        emit(node)
+        if not stack:
+            return order
+        node = pop()
+        if type(node._b) is tuple:
+            many = pop()
 
 
 def add_floats(g, z, x, y):
@@ -90,7 +118,6 @@ def propagate(order, root, seed, create_graph):
         if g is None:
             continue
         op = node._op
-        parents = node._parents
         floats = op.floats
         if floats is not None and type(g) is float and type(node.data) is float and not create_graph:
             # The scalar path: a Python-float output of an operation with a
@@ -99,67 +126,81 @@ def propagate(order, root, seed, create_graph):
             # their shape checks.  1/0 and overflow take the general path.
             # (Under create_graph a rule may hand back a plain float, e.g. a
             # user's constant rule; the next rules must still see Values.)
-            try:
-                if len(parents) == 2:
-                    x, y = parents
-                    if floats is add_floats:  # the two commonest rules, inlined
-                        gx = gy = g
-                    elif floats is mul_floats:
-                        gx, gy = g * y.data, g * x.data
-                    else:
-                        gx, gy = floats(g, node.data, x.data, y.data)
-                    if x.requires_grad:
-                        previous = get(x)
-                        adjoints[x] = gx if previous is None else previous + gx
-                    if y.requires_grad:
-                        previous = get(y)
-                        adjoints[y] = gy if previous is None else previous + gy
-                    continue
-                if len(parents) == 1:
-                    x = parents[0]
+            # Such an operation has one or two inputs, read from the slots
+            # (x is None: three or more, which take the general path).
+            x, y = node._a, node._b
+            if x is not None:
+                try:
+                    if y is not None:
+                        if floats is add_floats:  # the two commonest rules, inlined
+                            gx = gy = g
+                        elif floats is mul_floats:
+                            gx, gy = g * y.data, g * x.data
+                        else:
+                            gx, gy = floats(g, node.data, x.data, y.data)
+                        if x.requires_grad:
+                            previous = get(x)
+                            adjoints[x] = gx if previous is None else previous + gx
+                        if y.requires_grad:
+                            previous = get(y)
+                            adjoints[y] = gy if previous is None else previous + gy
+                        continue
                     if x.requires_grad:
                         gx = floats(g, node.data, x.data)[0]
                         previous = get(x)
                         adjoints[x] = gx if previous is None else previous + gx
                     continue
-            except (ZeroDivisionError, OverflowError):
-                pass
+                except (ZeroDivisionError, OverflowError):
+                    pass
         if op is RELEASED:
             raise RuntimeError(
                 "part of this graph was released by backward(retain_graph=False); "
                 "recompute the forward pass to differentiate again"
             )
-        if create_graph:
-            args, ans = parents, node
-        else:
-            args, ans = tuple(map(_data_of, parents)), node.data
+        a, b = node._a, node._b  # Value._parents, without a property call
+        parents = b if a is None else (a,) if b is None else (a, b)
         ctx = node._ctx
         if op.joint is not None:
             # a fused op with many inputs: one rule returns every input's gradient
-            grads = op.joint(g, ans, args, *ctx)
-        else:
-            # one rule per input, each called only for an input that needs its gradient
-            call = (g, ans, *args, *ctx) if ctx else (g, ans, *args)
-            grads = []
-            for rule, parent in zip(op.vjps, parents):
+            if create_graph:
+                grads = op.joint(g, node, parents, *ctx)
+            else:
+                grads = op.joint(g, node.data, tuple(map(_data_of, parents)), *ctx)
+            for parent, gi in zip(parents, grads):
                 if not parent.requires_grad:
-                    grads.append(None)
                     continue
-                try:
-                    grads.append(rule(*call))
-                except (ZeroDivisionError, OverflowError):
-                    # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
-                    grads.append(in_numpy(rule, *call))
-        for parent, gi in zip(parents, grads):
+                previous = get(parent)
+                if previous is None:
+                    # A rule may hand back its input adjoint itself (``+``) or
+                    # a view of it; a leaf's .grad must own its memory, so that
+                    # an in-place change to it cannot alter another node's gradient.
+                    if type(gi) is ndarray and parent._op is None and (gi is g or gi.base is not None):
+                        gi = gi.copy()
+                    adjoints[parent] = gi
+                else:
+                    adjoints[parent] = previous + gi
+            continue
+        # one rule per input, each called only for an input that needs its gradient
+        if create_graph:
+            call = (g, node, *parents, *ctx)
+        elif b is None:  # the rule's arguments built at once for one or two inputs
+            call = (g, node.data, a.data, *ctx) if ctx else (g, node.data, a.data)
+        elif a is not None:
+            call = (g, node.data, a.data, b.data, *ctx) if ctx else (g, node.data, a.data, b.data)
+        else:
+            call = (g, node.data, *map(_data_of, b), *ctx)
+        for rule, parent in zip(op.vjps, parents):
             if not parent.requires_grad:
                 continue
+            try:
+                gi = rule(*call)
+            except (ZeroDivisionError, OverflowError):
+                # a rule on Python floats hit 1/0 or overflow: redo it in numpy (inf/nan, as for arrays)
+                gi = in_numpy(rule, *call)
             previous = get(parent)
             if previous is None:
-                # A rule may hand back its input adjoint itself (``+``) or a
-                # view of it; a leaf's .grad must own its memory, so that an
-                # in-place change to it cannot alter another node's gradient.
                 if type(gi) is ndarray and parent._op is None and (gi is g or gi.base is not None):
-                    gi = gi.copy()
+                    gi = gi.copy()  # (see above)
                 adjoints[parent] = gi
             else:
                 adjoints[parent] = previous + gi

@@ -111,7 +111,10 @@ class Value:
         "grad": "dL/d(this node), shaped like ``data``; None until a backward pass reaches it (assignable).",
         "name": "A label for drawings (or None).",
         "requires_grad": "Whether gradients flow to this node (user leaves: yes; constants in an operation: no).",
-        "_parents": "The input nodes of the operation that made this one.",
+        # The inputs, without a tuple (see _parents): a tuple per node would be a second object for
+        # the cyclic collector to track and scan, doubling the collections a scalar graph triggers.
+        "_a": "The first input (one or two inputs), else None.",
+        "_b": "The second input (two inputs), or the tuple of all inputs (three or more), else None.",
         "_op": "The Op that made this node (None for a leaf).",
         "_ctx": "The operation's static context (an axis, an index).",
         "__weakref__": None,
@@ -125,7 +128,7 @@ class Value:
         self.grad = None
         self.name = name
         self.requires_grad = bool(requires_grad)
-        self._parents = ()
+        self._a = self._b = None
         self._op = None
         self._ctx = ()
 
@@ -144,15 +147,57 @@ class Value:
             for parent in parents:
                 if parent.requires_grad:
                     out.requires_grad = True
-                    out._parents = parents
+                    if len(parents) == 2:
+                        out._a, out._b = parents
+                    elif len(parents) == 1:
+                        out._a = parents[0]
+                        out._b = None
+                    else:
+                        out._a = None
+                        out._b = parents
                     out._op = op
                     out._ctx = ctx
                     return out
         out.requires_grad = False
-        out._parents = ()
+        out._a = out._b = None
         out._op = None
         out._ctx = ()
         return out
+
+    @classmethod
+    def _from_two(cls, data, x, y, op):
+        """:meth:`_from_op` for two inputs and no context, without a tuple (each binary operator's node)."""
+        out = _new(cls)
+        out.data = data
+        out.grad = out.name = None
+        if _tracing.active: _tracing.notify("op", out, (x, y), op, ())  # noqa: E701 (jit hook)
+        if (x.requires_grad or y.requires_grad) and (not _off_regions or _state.grad_enabled):
+            out.requires_grad = True
+            out._a = x
+            out._b = y
+            out._op = op
+        else:
+            out.requires_grad = False
+            out._a = out._b = out._op = None
+        out._ctx = ()
+        return out
+
+    @property
+    def _parents(self):
+        """The input nodes of the operation that made this one, in argument order (``()`` for a leaf)."""
+        a, b = self._a, self._b
+        if b is None:
+            return () if a is None else (a,)
+        return b if a is None else (a, b)
+
+    @_parents.setter
+    def _parents(self, parents):
+        # (a Value pickled when the inputs were one tuple slot is restored through this)
+        parents = tuple(parents)
+        if len(parents) > 2:
+            self._a, self._b = None, parents
+        else:
+            self._a, self._b = (*parents, None, None)[:2]
 
     # ------------------------------------------------------------------ info
     # Layers and losses read these on every call: an array's own attribute
@@ -316,7 +361,7 @@ class Value:
         out.grad = None
         out.name = None
         out.requires_grad = False
-        out._parents = ()
+        out._a = out._b = None
         out._op = None
         out._ctx = ()
         return out
@@ -342,11 +387,17 @@ class Value:
             differentiated again.  ``.grad`` then holds Values.
         """
         if _tracing.active: _tracing.notify("backward", self, grad, create_graph)  # noqa: E701 (jit hook)
-        _pause_gc()  # gc_paused() without a context manager's cost, paid on every call
-        try:
+        if create_graph:
+            # This pass builds Values: paused, the collections they trigger do not re-scan the graph.
+            # Otherwise the pass makes nothing the collector tracks (adjoints are floats and
+            # arrays), so no collection starts and pausing would only cost its lock.
+            _pause_gc()  # gc_paused() without a context manager's cost
+            try:
+                adjoints = _backprop(self, grad, create_graph)
+            finally:
+                _resume_gc()
+        else:
             adjoints = _backprop(self, grad, create_graph)
-        finally:
-            _resume_gc()
         for node, g in adjoints.items():
             if node.grad is None:
                 node.grad = g
@@ -356,7 +407,7 @@ class Value:
             for node in adjoints:
                 if node._op is not None:
                     node._op = _RELEASED
-                    node._parents = ()
+                    node._a = node._b = None
                     node._ctx = ()
 
     def __iter__(self):

@@ -318,6 +318,52 @@ def test_topological_order_puts_parents_first_and_each_node_once():
     assert order[-1] is e
 
 
+def test_parents_in_argument_order_for_any_number_of_inputs():
+    a, b, c = Value(1.0), Value(2.0), Value(np.ones(3))
+    assert (-a).parents == (a,)
+    assert (a * b).parents == (a, b)
+    assert (b - a).parents == (b, a)
+    w, x = Value(np.ones((3, 2))), Value(np.ones((4, 3)))
+    assert ops.affine(x, w, Value(np.zeros(2))).parents[:2] == (x, w)
+    s = ops.weighted_sum([a, b], [b, a], 0.5)
+    assert len(s.parents) == 5 and s.parents[:4] == (a, b, b, a)
+    assert c.parents == () and (c * 2.0).parents[0] is c
+
+
+def test_parents_can_be_set_as_one_tuple_and_a_leaf_pickles():
+    import pickle
+
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    z = a * b
+    for parents in ((), (a,), (a, b), (a, b, c)):
+        z._parents = parents
+        assert z.parents == parents
+    leaf = pickle.loads(pickle.dumps(Value(np.ones(2), name="w")))
+    assert leaf.is_leaf and leaf.parents == () and leaf.name == "w"
+
+
+def test_a_graph_node_keeps_no_container_of_its_own():
+    # Python's cyclic collector tracks and scans every container: a scalar
+    # node referring to its inputs through a tuple would be two such objects.
+    import gc
+
+    a, b = Value(1.0), Value(2.0)
+    for node in (a * b, a + 1.0, a.relu(), a.exp()):
+        assert not any(type(r) is tuple and gc.is_tracked(r) for r in gc.get_referents(node))
+
+
+def test_backward_order_is_the_same_through_nodes_of_many_inputs():
+    # a fused node with several interior inputs, reused below: each input is walked once
+    xs = [Value(float(i)) for i in range(1, 5)]
+    hs = [x * x for x in xs]
+    s = ops.weighted_sum(hs, hs[::-1], hs[0])
+    out = s * hs[1] + hs[2]
+    out.backward()
+    expected = grad(lambda *v: (lambda h: (sum(h[i] * h[3 - i] for i in range(4)) + h[0]) * h[1] + h[2])(
+        [t * t for t in v]), argnums=(0, 1, 2, 3))(*[x.data for x in xs])
+    assert [x.grad for x in xs] == list(expected)
+
+
 # ------------------------------------------------------------------ detach
 def test_detach_cuts_the_graph():
     x = Value(3.0)

@@ -23,6 +23,26 @@ def test_no_overflow_for_huge_inputs():
         np.testing.assert_allclose(numeric.softmax(np.array([1000.0, 0.0])), [1.0, 0.0])
 
 
+def test_sigmoid_silences_overflow_only_and_restores_the_error_state():
+    before = np.geterr()
+    with np.errstate(under="raise", divide="raise"):
+        inside = np.geterr()
+        numeric.sigmoid(np.array([-1000.0, 0.0]))  # overflow of e^1000: silenced
+        assert np.geterr() == inside
+        with pytest.raises(FloatingPointError):
+            numeric.sigmoid(np.array([1000.0]))  # e^-1000 underflows: the caller's setting still applies
+        assert np.geterr() == inside
+    with np.errstate(over="raise"):
+        np.testing.assert_array_equal(numeric.sigmoid(np.array([-1000.0])), [0.0])
+    assert np.geterr() == before
+    token = numeric.overflow_ignored()
+    try:
+        assert np.geterr()["over"] == "ignore"
+    finally:
+        numeric.restore_errstate(token)
+    assert np.geterr() == before
+
+
 def test_softmax_and_logsumexp_along_an_axis():
     x = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
     np.testing.assert_allclose(numeric.softmax(x, axis=-1).sum(axis=-1), [1.0, 1.0])

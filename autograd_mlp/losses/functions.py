@@ -95,6 +95,13 @@ def _prediction(y_pred, name):
     return y_pred
 
 
+def _finite(loss):
+    """Whether the loss (a numpy scalar, or an array of per-case losses) is finite everywhere."""
+    if type(loss) is np.ndarray:
+        return bool(np.all(np.isfinite(loss)))
+    return math.isfinite(loss)  # a numpy scalar: one C call instead of a ufunc and a reduction
+
+
 def _refuse_non_finite(y, name):
     """A ValueError when the labels hold NaN or infinity (called once a loss came out non-finite)."""
     bad = ~np.isfinite(y)
@@ -149,7 +156,8 @@ class _Weighting:
         if self.keep == "elements":
             return ell * self.coef
         if type(self.coef) is float:
-            return ell.dtype.type(np.sum(ell) * self.coef)
+            # np.add.reduce over every axis is np.sum without its Python layer (the same sum)
+            return ell.dtype.type(np.add.reduce(ell, axis=None) * self.coef)
         return ell.dtype.type(np.sum(ell * self.coef))
 
     def apply(self, ell):
@@ -182,6 +190,16 @@ def sample_weights(sample_weight, cases, name):
     )
 
 
+def _mean_weighting(shape, classes_summed=False):
+    """The default weighting, the mean over the batch: coef = 1/N (N elements, or cases when ``classes_summed``).
+
+    What every loss function called without weights uses, on every call: no
+    argument checks to run.
+    """
+    size = math.prod(shape)
+    return _Weighting(1.0 / (size // shape[-1] if classes_summed else size))
+
+
 def weighting(shape, sample_weight=None, reduction="sum_over_batch_size", classes_summed=False, name="loss"):
     """The :class:`_Weighting` of a loss on a prediction of ``shape``.
 
@@ -189,10 +207,9 @@ def weighting(shape, sample_weight=None, reduction="sum_over_batch_size", classe
     cross-entropies: ``classes_summed``); a 1-d prediction of a mean loss
     holds one output per case.
     """
+    if sample_weight is None and type(reduction) is str and reduction == "sum_over_batch_size":
+        return _mean_weighting(shape, classes_summed)
     reduction = one_of("reduction", reduction, REDUCTIONS) if reduction is not None else None
-    if sample_weight is None and reduction == "sum_over_batch_size":
-        size = int(np.prod(shape))
-        return _Weighting(1.0 / (size // shape[-1] if classes_summed else size))
     if classes_summed or len(shape) >= 2:
         cases, k = tuple(shape[:-1]), (1 if classes_summed else shape[-1])
         keep = "rows"
@@ -231,14 +248,14 @@ def _mse(y_true, y_pred, w=None):
     name = "mean_squared_error"
     y_pred = _prediction(y_pred, name)
     y = _targets(y_true, y_pred, name)
-    r = w(y_pred.shape, name) if w else weighting(y_pred.shape)
+    r = w(y_pred.shape, name) if w else _mean_weighting(y_pred.shape)
     diff = y_pred.data - y
     if type(r.coef) is float:
         flat = diff.ravel()
         loss = flat.dtype.type(flat @ flat * r.coef)
     else:
         loss = r.forward(diff * diff)
-    if not np.all(np.isfinite(loss)):  # the labels are checked only then: a finite loss had finite labels
+    if not _finite(loss):  # the labels are checked only then: a finite loss had finite labels
         _refuse_non_finite(y, name)
     return MSE.record(loss, (y_pred,), (y, r))
 
@@ -247,9 +264,9 @@ def _mae(y_true, y_pred, w=None):
     name = "mean_absolute_error"
     y_pred = _prediction(y_pred, name)
     y = _targets(y_true, y_pred, name)
-    r = w(y_pred.shape, name) if w else weighting(y_pred.shape)
+    r = w(y_pred.shape, name) if w else _mean_weighting(y_pred.shape)
     loss = r.forward(np.abs(y_pred.data - y))
-    if not np.all(np.isfinite(loss)):
+    if not _finite(loss):
         _refuse_non_finite(y, name)
     return MAE.record(loss, (y_pred,), (y, r))
 
@@ -274,11 +291,24 @@ def _softmax_of(z):
 
 
 # L = Σ c [softplus(z) - y z]      dL/dz = c (σ(z) - y)
-BCE_LOGITS = Op("bce_logits", lambda g, loss, z, y, r: r.spread(g) * r.coef * (_sigmoid_of(z) - y))
+def _bce_logits_vjp(g, loss, z, y, r):
+    """dL/dz = (ḡ c) (σ(z) - y); for arrays of one shape and type, in σ(z)'s fresh buffer (the same numbers)."""
+    scale = r.spread(g) * r.coef
+    p = _sigmoid_of(z)
+    if (type(p) is np.ndarray and type(scale) is p.dtype.type and type(y) is np.ndarray
+            and y.dtype == p.dtype and y.shape == p.shape):
+        p -= y
+        p *= scale
+        return p
+    return scale * (p - y)
+
+
+BCE_LOGITS = Op("bce_logits", _bce_logits_vjp)
 
 
 def _check_probability_labels(y, name):
-    low, high = np.min(y), np.max(y)
+    # the reductions themselves: np.min and np.max (and the methods) add a Python layer
+    low, high = np.minimum.reduce(y, axis=None), np.maximum.reduce(y, axis=None)
     if not (low >= 0 and high <= 1):  # written so that NaN fails too
         if not np.all(np.isfinite(y)):
             _refuse_non_finite(y, name)
@@ -288,6 +318,8 @@ def _check_probability_labels(y, name):
 def _smoothing(label_smoothing):
     if label_smoothing is None or label_smoothing is False:
         return 0.0
+    if type(label_smoothing) is float and label_smoothing == 0.0:
+        return 0.0  # the default, without the checks
     return probability("label_smoothing", label_smoothing)
 
 
@@ -299,14 +331,16 @@ def _bce(y_true, y_pred, from_logits=False, label_smoothing=0.0, w=None):
     _check_probability_labels(y, name)
     if smoothing:
         y = y * (1.0 - smoothing) + 0.5 * smoothing
-    r = w(y_pred.shape, name) if w else weighting(y_pred.shape)
+    r = w(y_pred.shape, name) if w else _mean_weighting(y_pred.shape)
     if not from_logits:
         logits = ops.logits_of(y_pred)
         if logits is not None and logits.activation == "sigmoid":
             y_pred, from_logits = logits.values, True
     if from_logits:
         z = y_pred.data
-        return BCE_LOGITS.record(r.forward(numeric.softplus(z) - y * z), (y_pred,), (y, r))
+        ell = numeric.softplus(z)
+        ell = np.subtract(ell, y * z, out=ell) if type(ell) is np.ndarray else ell - y * z  # in place: ell is fresh
+        return BCE_LOGITS.record(r.forward(ell), (y_pred,), (y, r))
     p = _clip_probabilities(y_pred)
     return r.apply(-(p.log() * y + (1.0 - p).log() * (1.0 - y)))
 
@@ -352,7 +386,7 @@ def _ce(y_true, y_pred, from_logits=False, label_smoothing=0.0, w=None, name="ca
         _check_class_targets(y, name)
     if smoothing:
         y = y * (1.0 - smoothing) + smoothing / y.shape[-1]
-    r = w(y_pred.shape, name, True) if w else weighting(y_pred.shape, classes_summed=True)
+    r = w(y_pred.shape, name, True) if w else _mean_weighting(y_pred.shape, True)
     if not from_logits:
         logits = ops.logits_of(y_pred)
         if logits is not None and logits.activation == "softmax" and logits.axis == y_pred.ndim - 1:

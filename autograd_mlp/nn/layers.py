@@ -129,20 +129,15 @@ class Dense(Layer):
         return (*input_shape[:-1], self.units)
 
     def forward(self, x):
-        if type(x) is np.ndarray and x.dtype == self.dtype:
-            x = Value._wrap_constant(x)  # the common case, without as_input's checks
+        # The common case, an array (or the Value of one) that fits the built
+        # layer, skips the checks: the data's attributes once, no properties.
+        data = x.data if type(x) is Value else x
+        shape = data.shape if type(data) is np.ndarray else ()
+        if shape and shape[-1] == self.input_dim and data.dtype == self.dtype and self.weight is not None:
+            if x is data:
+                x = Value._wrap_constant(x)
         else:
-            x = as_input(x, self.dtype, f"layer {self.name!r}")
-            if x.dtype != self.dtype:
-                x = x.astype(self.dtype)  # a Value of another float type, e.g. from a Dropout before
-        if x.ndim == 0:
-            raise ValueError(f"layer {self.name!r} expects input of shape (batch, features), got a 0-d value")
-        if not self.built:
-            self.build(x.shape[-1])
-        if x.shape[-1] != self.input_dim:
-            raise ValueError(
-                f"layer {self.name!r} expects input of shape (batch, {self.input_dim}), got {x.shape}"
-            )
+            x = self._checked_input(x)
         if self.use_bias:
             z = ops.affine(x, self.weight, self.bias)
         else:
@@ -152,6 +147,21 @@ class Dense(Layer):
             # Keras 3: the penalty of the output, divided by the batch size.
             self._activity_loss = self.activity_regularizer(out) / out.shape[0] if is_grad_enabled() else None
         return out
+
+    def _checked_input(self, x):
+        """``x`` as a Value of the layer's dtype and width, building the layer on its first input."""
+        x = as_input(x, self.dtype, f"layer {self.name!r}")
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)  # a Value of another float type, e.g. from a Dropout before
+        if x.ndim == 0:
+            raise ValueError(f"layer {self.name!r} expects input of shape (batch, features), got a 0-d value")
+        if not self.built:
+            self.build(x.shape[-1])
+        if x.shape[-1] != self.input_dim:
+            raise ValueError(
+                f"layer {self.name!r} expects input of shape (batch, {self.input_dim}), got {x.shape}"
+            )
+        return x
 
     def weight_penalties(self):
         """The weight regularizers' penalties (scalar Values); none while frozen, as in Keras."""

@@ -36,7 +36,7 @@ def _binary_operator(op, fn, name, doc):
     Python floats raise on x/0 and overflow where numpy gives inf/nan with a
     warning; those cases are redone in numpy so scalar and array Values agree.
     """
-    record = Value._from_op
+    record = Value._from_two
 
     def method(self, other):
         if type(other) is not Value:
@@ -49,7 +49,7 @@ def _binary_operator(op, fn, name, doc):
             raise _shape_error(op, self, other, exc) from None
         except (ZeroDivisionError, OverflowError):
             data = scalar_fallback(fn, self.data, other.data)
-        return record(data, (self, other), op)
+        return record(data, self, other, op)
 
     def reflected(self, other):
         other = operand(other)
@@ -61,7 +61,7 @@ def _binary_operator(op, fn, name, doc):
             raise _shape_error(op, other, self, exc) from None
         except (ZeroDivisionError, OverflowError):
             data = scalar_fallback(fn, other.data, self.data)
-        return record(data, (other, self), op)
+        return record(data, other, self, op)
 
     method.__name__, method.__qualname__, method.__doc__ = f"__{name}__", f"Value.__{name}__", doc
     reflected.__name__, reflected.__qualname__ = f"__r{name}__", f"Value.__r{name}__"
@@ -195,6 +195,8 @@ def _swap_last(x):
 
 def _matmul_vjp_x(g, z, x, y):
     """dL/dx for z = x @ y: g @ yᵀ (with numpy's rules for 1-D and batched operands)."""
+    if type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 and y.ndim == 2:
+        return g @ y.T  # the dense layer's case, without the calls below
     xs, ys = shape_of(x), shape_of(y)
     if len(xs) == 2 and len(ys) == 2:
         return g @ y.T
@@ -210,6 +212,8 @@ def _matmul_vjp_x(g, z, x, y):
 
 def _matmul_vjp_y(g, z, x, y):
     """dL/dy for z = x @ y: xᵀ @ g (with numpy's rules for 1-D and batched operands)."""
+    if type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 and y.ndim == 2:
+        return x.T @ g  # the dense layer's case, without the calls below
     xs, ys = shape_of(x), shape_of(y)
     if len(xs) == 2 and len(ys) == 2:
         return x.T @ g

@@ -40,7 +40,7 @@ def logits_of(p):
         return None
     op = p._op
     if op is SIGMOID:
-        return Logits(p._parents[0], "sigmoid", None)
+        return Logits(p._a, "sigmoid", None)  # its one input (see Value._a)
     if op is SOFTMAX:
-        return Logits(p._parents[0], "softmax", p._ctx[0])
+        return Logits(p._a, "softmax", p._ctx[0])
     return None

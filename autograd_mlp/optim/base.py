@@ -120,6 +120,9 @@ class Optimizer:
         if _tracing.active:  # jit hook
             _tracing.notify("step", self)
         lr = self.current_learning_rate
+        if self.clipnorm is None and self.global_clipnorm is None and self.clipvalue is None and not self.weight_decay:
+            self._plain_step(lr)
+            return
         todo = []
         for i, p in enumerate(self.params):
             g = p.grad
@@ -141,6 +144,32 @@ class Optimizer:
             self._update(i, data, g, lr)
             if scalar:
                 p.data = float(data)
+
+    def _plain_step(self, lr):
+        """``step()`` without clipping or weight decay: each gradient goes straight to the update.
+
+        The same updates in the same order as the general path, which collects
+        every gradient before updating (a gradient never changes while
+        another parameter is updated), without its lists and per-parameter calls.
+        """
+        self.iterations += 1  # before the updates, as in the general path (Adam's bias correction reads it)
+        ndarray, update = np.ndarray, self._update
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            data = p.data
+            if type(g) is ndarray and type(data) is ndarray and g.dtype == data.dtype:
+                update(i, data, g, lr)  # the common case: an array parameter and its gradient
+                continue
+            if isinstance(g, Value):
+                g = g.data
+            if type(data) is float:
+                data = np.array(data, dtype=np.float64)
+                update(i, data, np.asarray(g, dtype=np.float64), lr)
+                p.data = float(data)
+            else:
+                update(i, data, np.asarray(g, dtype=data.dtype), lr)
 
     # ------------------------------------------------- clipping and decay
     def _clipped(self, grads):
@@ -196,7 +225,9 @@ class Optimizer:
 
     def _scratch(self, i, like):
         """A work array shaped like parameter ``i``, reused across steps (not part of the saved state)."""
-        buffers = self.__dict__.setdefault("_scratch_buffers", {})
+        buffers = self.__dict__.get("_scratch_buffers")
+        if buffers is None:  # (setdefault would make a dict on every call)
+            buffers = self.__dict__["_scratch_buffers"] = {}
         buffer = buffers.get(i)
         if buffer is None or buffer.shape != like.shape or buffer.dtype != like.dtype:
             buffer = buffers[i] = np.empty_like(like)
