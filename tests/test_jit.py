@@ -409,6 +409,22 @@ def plain_sgd_pair(lr, dtype=np.float64, make=None):
     return one(), one()
 
 
+def step_pairs_alike(pairs, seed, steps, rows=4, before_step=None):
+    """Step both models of ``plain_sgd_pair`` with the same batches, one as written and one
+    compiled, asserting equal losses and states after every step; the compiled step."""
+    (ma, _, oa), (mb, _, ob) = pairs
+    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
+    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
+    rng = np.random.default_rng(seed)
+    for step in range(steps):
+        if before_step is not None:
+            before_step(step)
+        x, y = rng.standard_normal((rows, 100)), np.eye(3)[rng.integers(0, 3, rows)]
+        assert same(dynamic(x, y).data, compiled(x, y).data)
+        assert_same_state(ma, mb, oa, ob)
+    return compiled
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("lr", [0.1, ExponentialDecay(0.5, 2, 0.5)])
 def test_plain_sgd_is_written_out_and_equals_step_bit_for_bit(lr, dtype):
@@ -442,14 +458,7 @@ def test_plain_sgd_is_written_out_and_equals_step_bit_for_bit(lr, dtype):
     lambda p: SGD(p, lr=0.1, global_clipnorm=0.5), lambda p: Adam(p, lr=0.01),
 ])
 def test_other_updates_call_step_at_replay(make):
-    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(None, make=make)
-    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
-    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
-    rng = np.random.default_rng(2)
-    for _ in range(3):
-        x, y = rng.standard_normal((4, 100)), np.eye(3)[rng.integers(0, 3, 4)]
-        assert same(dynamic(x, y).data, compiled(x, y).data)
-        assert_same_state(ma, mb, oa, ob)
+    compiled = step_pairs_alike(plain_sgd_pair(None, make=make), seed=2, steps=3)
     (program,) = programs_of(compiled)
     assert ".step()" in program.source
 
@@ -471,30 +480,21 @@ def test_sgd_bound_to_other_parameters_after_recording_records_again():
 
 
 def test_sgd_given_momentum_after_recording_records_again():
-    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
-    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
-    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
-    rng = np.random.default_rng(3)
-    for step in range(6):
+    pairs = plain_sgd_pair(0.1)
+    (_, _, oa), (_, _, ob) = pairs
+
+    def change(step):
         if step == 3:
             oa.momentum = ob.momentum = 0.5
         if step == 4:
             oa.clipvalue = ob.clipvalue = 0.001
-        x, y = rng.standard_normal((4, 100)), np.eye(3)[rng.integers(0, 3, 4)]
-        assert same(dynamic(x, y).data, compiled(x, y).data)
-        assert_same_state(ma, mb, oa, ob)
+
+    compiled = step_pairs_alike(pairs, seed=3, steps=6, before_step=change)
     assert compiled.recordings == 2  # the momentum's program calls step(), which reads every setting
 
 
 def test_an_activation_gradient_is_written_over_a_gradient_nothing_reads_again():
-    (ma, _, oa), (mb, _, ob) = plain_sgd_pair(0.1)
-    dynamic = torch_style(ma, oa, losses.categorical_crossentropy)
-    compiled = jit(torch_style(mb, ob, losses.categorical_crossentropy))
-    rng = np.random.default_rng(4)
-    for _ in range(3):
-        x, y = rng.standard_normal((5, 100)), np.eye(3)[rng.integers(0, 3, 5)]
-        assert same(dynamic(x, y).data, compiled(x, y).data)
-        assert_same_state(ma, mb, oa, ob)
+    compiled = step_pairs_alike(plain_sgd_pair(0.1), seed=4, steps=3, rows=5)
     (program,) = programs_of(compiled)
     # the ReLU's gradient g ⊙ [z > 0] overwrites g (the product of the next layer's weights)
     assert re.search(r"(\w+) = _np\.multiply\((\w+), B\d+, \2\)", program.source)
