@@ -135,9 +135,9 @@ def predict_batches(model, x, chunk):
 class CompiledSteps:
     """A model's compiled train, test and predict steps (made at ``compile()``, recorded lazily).
 
-    Each method returns what the eager step returns, or ``None`` when the batch
-    must run eagerly (row weights; see the module docstring for the rest,
-    which the steps detect themselves and run as written).
+    Each method returns what the eager step returns.  Batches with row weights
+    never reach them (:func:`steps_for`); the other cases of the module
+    docstring are detected while recording and run as written.
     """
 
     def __init__(self, model):

@@ -137,13 +137,21 @@ class Optimizer:
         grads = self._clipped([g for _, _, g in todo])
         self.iterations += 1
         for (i, p, _), g in zip(todo, grads):
-            scalar = type(p.data) is float
-            data = np.array(p.data, dtype=np.float64) if scalar else p.data
-            g = np.asarray(g, dtype=data.dtype)
-            g = self._decayed(data, g, lr)
-            self._update(i, data, g, lr)
-            if scalar:
-                p.data = float(data)
+            self._update_parameter(i, p, g, lr)
+
+    def _update_parameter(self, i, p, g, lr):
+        """Update parameter ``i`` (``p``) from its gradient ``g`` (an array or a number), decay included.
+
+        ``g`` is converted to the parameter's dtype; a Python-float parameter
+        is updated as a 0-d float64 array and stored back as a float.
+        """
+        scalar = type(p.data) is float
+        data = np.array(p.data, dtype=np.float64) if scalar else p.data
+        g = np.asarray(g, dtype=data.dtype)
+        g = self._decayed(data, g, lr)
+        self._update(i, data, g, lr)
+        if scalar:
+            p.data = float(data)
 
     def _plain_step(self, lr):
         """``step()`` without clipping or weight decay: each gradient goes straight to the update.
@@ -162,14 +170,9 @@ class Optimizer:
             if type(g) is ndarray and type(data) is ndarray and g.dtype == data.dtype:
                 update(i, data, g, lr)  # the common case: an array parameter and its gradient
                 continue
-            if isinstance(g, Value):
-                g = g.data
-            if type(data) is float:
-                data = np.array(data, dtype=np.float64)
-                update(i, data, np.asarray(g, dtype=np.float64), lr)
-                p.data = float(data)
-            else:
-                update(i, data, np.asarray(g, dtype=data.dtype), lr)
+            # a Value gradient, a float parameter, another dtype: as the general path does it
+            # (no weight decay here, so _decayed leaves the gradient alone)
+            self._update_parameter(i, p, g.data if isinstance(g, Value) else g, lr)
 
     # ------------------------------------------------- clipping and decay
     def _clipped(self, grads):
