@@ -203,6 +203,10 @@ def main(argv=None):
         if not args.markdown:
             raise SystemExit("--from-json needs --markdown PATH (the report to write)")
         results = json.loads(Path(args.from_json).read_text())
+        if args.sweep_plot and results.get("sweep"):
+            from benchmarks import sweep
+
+            sweep.plot(results["sweep"], args.sweep_plot)  # the stored sweep, drawn again
         Path(args.markdown).write_text(report.markdown_report(results))
         return results
     if args.native_blas:

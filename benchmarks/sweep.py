@@ -73,19 +73,24 @@ def plot(data, path):
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex="col", gridspec_kw={"height_ratios": [3, 1.3]})
     panels = [("batch", "batch size", f"width {data['fixed_width']}"),
               ("width", "hidden width H", f"batch {data['fixed_batch']}")]
+    # one colour and marker per peer, the same in the time and the ratio panels
+    styles = {name: (f"C{i}", marker + "-") for i, (name, marker) in enumerate(zip(PEERS, "osd"))}
     for col, (key, xlabel, fixed) in enumerate(panels):
         xs = [x for x, _ in data[key]]
         top, bottom = axes[0][col], axes[1][col]
-        for name, style in zip(PEERS, ("o-", "s-", "d-")):
-            top.plot(xs, [t[name] * 1e6 for _, t in data[key]], style, label=name)
+        for name in PEERS:
+            color, style = styles[name]
+            top.plot(xs, [t[name] * 1e6 for _, t in data[key]], style, color=color, label=name)
         top.set_xscale("log")
         top.set_yscale("log")
         top.set_ylabel("µs per step")
         top.set_title(f"MLP {data['inputs']}-H-H-1 tanh/tanh/sigmoid, BCE, float64 ({fixed})")
         top.grid(True, which="both", alpha=0.3)
         top.legend()
-        for name, style in zip(PEERS[1:], ("^-", "d-")):
-            bottom.plot(xs, [t[name] / t["hand-numpy"] for _, t in data[key] if name in t], style, label=name)
+        for name in PEERS[1:]:
+            color, style = styles[name]
+            bottom.plot(xs, [t[name] / t["hand-numpy"] for _, t in data[key] if name in t], style, color=color,
+                        label=name)
         bottom.axhline(1.0, color="grey", lw=0.8)
         bottom.axhline(1.25, color="grey", lw=0.8, ls=":")
         bottom.set_xscale("log")

@@ -309,3 +309,14 @@ def test_the_markdown_report_can_be_rewritten_from_a_json_run(tmp_path):
     assert target.read_text() == report.markdown_report(fake_results())
     with pytest.raises(SystemExit, match="needs --markdown"):
         run.main(["--from-json", str(source)])
+
+
+def test_a_json_run_with_a_sweep_draws_its_plot_again(tmp_path):
+    results = fake_results()
+    times = {"hand-numpy": 1e-4, "autograd_mlp": 2e-4, "autograd_mlp jit": 1e-4}
+    results["sweep"] = {"inputs": 32, "fixed_width": 64, "fixed_batch": 128,
+                        "batch": [(1, times), (4, times)], "width": [(4, times), (16, times)]}
+    source, plot = tmp_path / "run.json", tmp_path / "scaling.png"
+    source.write_text(json.dumps(results))
+    run.main(["--from-json", str(source), "--markdown", str(tmp_path / "RESULTS.md"), "--sweep-plot", str(plot)])
+    assert plot.read_bytes().startswith(b"\x89PNG")
