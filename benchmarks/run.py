@@ -47,7 +47,8 @@ def parse_args(argv):
     p.add_argument("--profile", action="store_true", help="also cProfile the library on W1, W2, W4, W5")
     p.add_argument("--no-memory", action="store_true", help="skip the W3 tracemalloc measurements")
     p.add_argument("--from-json", metavar="PATH",
-                   help="measure nothing: rewrite the --markdown report from a --json file of an earlier run")
+                   help="measure nothing: rewrite the --markdown report (and, if the run had a sweep, "
+                        "the --sweep-plot) from a --json file of an earlier run")
     p.add_argument("--chain-ops", type=int, default=100_000, help="W5 length for the library (default 100,000)")
     p.add_argument("--peer-chain-ops", type=int, default=20_000, help="W5 length for the other frameworks")
     p.add_argument("--native-blas", action="store_true",
